@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kpis import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("", views.IndicatorListView.as_view(), name="indicator_list"),
+    path("<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
+]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def refresh_roles(sender, **kwargs) -> None:
+    from sct_monitor.roles import ensure_roles
+
+    ensure_roles()
+
+
+class SctMonitorConfig(AppConfig):
+    name = "sct_monitor"
+    verbose_name = "SCT Monitor"
+
+    def ready(self) -> None:
+        # This app is listed last, so by its post_migrate every app's permissions exist.
+        post_migrate.connect(refresh_roles, sender=self, dispatch_uid="sct_monitor_refresh_roles")

@@ -1,0 +1,115 @@
+"""The three roles, what each may do, and the navigation each is shown.
+
+Roles are Django groups holding model permissions; views check permissions, never group
+names, so an administrator can make a custom role from the same parts.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+
+BOARD_MEMBER = "Board member"
+PERFORMANCE_OFFICER = "Performance officer"
+ADMINISTRATOR = "Administrator"
+ROLE_NAMES = (BOARD_MEMBER, PERFORMANCE_OFFICER, ADMINISTRATOR)
+
+DATA_APPS = ("kpis", "audits", "finance")
+
+READ_ONLY = [f"{app}.view_" for app in DATA_APPS]
+OFFICER_EXTRA = [
+    "kpis.add_monthlyvalue",
+    "kpis.change_monthlyvalue",
+    "kpis.submit_return",
+]
+ADMIN_APPS = (*DATA_APPS, "auth", "axes")
+
+
+def _view_permissions() -> Q:
+    query = Q()
+    for app in DATA_APPS:
+        query |= Q(content_type__app_label=app, codename__startswith="view_")
+    return query
+
+
+def _named(perms: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for perm in perms:
+        app, codename = perm.split(".")
+        query |= Q(content_type__app_label=app, codename=codename)
+    return query
+
+
+def role_permissions(role: str) -> list[Permission]:
+    """The permissions a role's group holds."""
+    base = Permission.objects.filter(_view_permissions())
+    if role == BOARD_MEMBER:
+        query = base
+    elif role == PERFORMANCE_OFFICER:
+        query = base | Permission.objects.filter(_named(OFFICER_EXTRA))
+    elif role == ADMINISTRATOR:
+        query = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+    else:
+        raise ValueError(f"unknown role {role!r}")
+    # Historical (change-history) models are read through their parents' views.
+    return list(query.exclude(content_type__model__startswith="historical").distinct())
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create or refresh the three groups so they hold exactly their permissions."""
+    groups = {}
+    for role in ROLE_NAMES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(role_permissions(role))
+        groups[role] = group
+    return groups
+
+
+def role_of(user) -> str | None:
+    """The most capable role the user belongs to, for display."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ADMINISTRATOR
+    names = {group.name for group in user.groups.all()}
+    for role in reversed(ROLE_NAMES):
+        if role in names:
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+_NAVIGATION = (
+    # label, url name, permission needed, URL prefix that marks it as the current section
+    ("Overview", "home", None, None),
+    ("Indicators", "kpis:indicator_list", "kpis.view_indicator", "/kpis/"),
+    ("Audits", "audits:audit_list", "audits.view_auditreturn", "/audits/returns/"),
+    ("Complaints", "audits:complaints", "audits.view_complaintsmonth", "/audits/complaints/"),
+    ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),
+    ("Finance", "finance:summary", "finance.view_budgetline", "/finance/"),
+    ("Reported figures", "kpis:reported_figures", "kpis.view_reportedfigure", "/figures/"),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for label, url_name, permission, prefix in _NAVIGATION:
+        if permission and not user.has_perm(permission):
+            continue
+        url = reverse(url_name)
+        active = request.path == url if prefix is None else request.path.startswith(prefix)
+        items.append(NavItem(label, url, active))
+    if user.is_staff:
+        items.append(NavItem("Administration", reverse("admin:index"), request.path.startswith("/admin/")))
+    return items

@@ -1,0 +1,457 @@
+"""Loads the trust's published figures from the readable files in ``fixtures/``.
+
+Every file is read in full and checked before anything is written, and the whole load runs
+in one transaction, so a bad file leaves the database as it was. Errors name the file, line,
+column and value.
+"""
+
+import calendar
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+
+from audits.models import (
+    AuditActivity,
+    AuditReturn,
+    ComplaintsMonth,
+    Inspection,
+    InspectionJudgement,
+    Inspectorate,
+)
+from finance.models import BudgetCategory, BudgetLine, FinancialYear, SpendingLine, SpendingSummary
+from finance.periods import parse_financial_year_label
+from kpis.models import (
+    Category,
+    Comparator,
+    ComparatorValue,
+    Frequency,
+    Indicator,
+    MonthlyValue,
+    Polarity,
+    ReportedFigure,
+    Target,
+    Unit,
+    ValueStatus,
+)
+from kpis.months import parse_month
+from sct_monitor.upsert import UpsertResult, upsert
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+KPI_TABLES = ("kpi_values_2018.csv", "kpi_values_2021_22.csv")
+KPI_TABLE_SOURCES = {
+    "kpi_values_2018.csv": "Appendix 1 Performance Dataset, Jan-19 (Quarterly Monitoring Report, January 2019)",
+    "kpi_values_2021_22.csv": "Quarter 1 Performance Report 2022",
+}
+
+
+class SeedError(Exception):
+    """A fixture file holds something that cannot be loaded; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    file: str
+    line: int
+    column: str
+    text: str
+
+    def error(self, why: str) -> SeedError:
+        return SeedError(f"{self.file}, line {self.line}, column {self.column}: {self.text!r}: {why}")
+
+
+class Table:
+    """A fixture CSV read as text, with cells that know where they came from."""
+
+    def __init__(self, path: Path, required: list[str]):
+        self.name = path.name
+        if not path.exists():
+            raise SeedError(f"{path}: file not found")
+        self.frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        missing = [column for column in required if column not in self.frame.columns]
+        if missing:
+            raise SeedError(f"{self.name}, line 1: missing column(s) {', '.join(missing)}")
+
+    def rows(self) -> Iterator[Callable[[str], Cell]]:
+        for index, record in enumerate(self.frame.to_dict("records")):
+            line = index + 2  # line 1 is the header
+
+            def cell(column: str, record=record, line=line) -> Cell:
+                return Cell(self.name, line, column, record[column].strip())
+
+            yield cell
+
+
+def as_decimal(cell: Cell, blank: bool = False) -> Decimal | None:
+    if cell.text == "":
+        if blank:
+            return None
+        raise cell.error("a number is required")
+    try:
+        return Decimal(cell.text.replace(",", ""))
+    except InvalidOperation:
+        raise cell.error("not a number") from None
+
+
+def as_int(cell: Cell, blank: bool = False) -> int | None:
+    number = as_decimal(cell, blank)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise cell.error("not a whole number")
+    return int(number)
+
+
+def as_month(cell: Cell) -> date:
+    try:
+        return parse_month(cell.text)
+    except ValueError as exc:
+        raise cell.error(str(exc)) from None
+
+
+def as_date(cell: Cell, blank: bool = False) -> date | None:
+    if cell.text == "" and blank:
+        return None
+    try:
+        return date.fromisoformat(cell.text)
+    except ValueError:
+        raise cell.error("not a date in the form YYYY-MM-DD") from None
+
+
+def as_choice(cell: Cell, choices: type) -> str:
+    if cell.text not in choices.values:
+        raise cell.error(f"not one of {', '.join(choices.values)}")
+    return cell.text
+
+
+def as_bool(cell: Cell) -> bool:
+    if cell.text.lower() not in {"true", "false"}:
+        raise cell.error("must be true or false")
+    return cell.text.lower() == "true"
+
+
+def as_financial_year(cell: Cell) -> int:
+    try:
+        return parse_financial_year_label(cell.text)
+    except ValueError as exc:
+        raise cell.error(str(exc)) from None
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+class SeedLoader:
+    def __init__(self, directory: Path = FIXTURES_DIR):
+        self.directory = directory
+        self.results: dict[str, UpsertResult] = {}
+
+    def table(self, name: str, required: list[str]) -> Table:
+        return Table(self.directory / name, required)
+
+    def indicator_for(self, cell: Cell, indicators: dict[str, Indicator]) -> Indicator:
+        if cell.text not in indicators:
+            raise cell.error("no such indicator in indicators.csv")
+        return indicators[cell.text]
+
+    @transaction.atomic
+    def load(self) -> dict[str, UpsertResult]:
+        indicators = self.load_indicators()
+        self.load_kpi_values(indicators)
+        self.load_comparators(indicators)
+        self.load_targets(indicators)
+        self.load_reported_figures(indicators)
+        self.load_audits()
+        self.load_complaints()
+        self.load_inspections()
+        self.load_finance()
+        return self.results
+
+    def load_indicators(self) -> dict[str, Indicator]:
+        columns = [
+            "code", "title", "definition", "service_area", "category", "frequency", "polarity",
+            "unit", "decimal_places", "display_order", "active", "notes",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table("indicators.csv", columns).rows():
+            if cell("code").text == "":
+                raise cell("code").error("an indicator code is required")
+            rows.append(
+                {
+                    "code": cell("code").text,
+                    "title": cell("title").text,
+                    "definition": cell("definition").text,
+                    "service_area": cell("service_area").text,
+                    "category": as_choice(cell("category"), Category),
+                    "frequency": as_choice(cell("frequency"), Frequency),
+                    "polarity": as_choice(cell("polarity"), Polarity),
+                    "unit": as_choice(cell("unit"), Unit),
+                    "decimal_places": as_int(cell("decimal_places")),
+                    "display_order": as_int(cell("display_order")),
+                    "active": as_bool(cell("active")),
+                    "notes": cell("notes").text,
+                }
+            )
+        result = upsert(Indicator, ["code"], rows)
+        self.results["indicators"] = result
+        return {key[0]: obj for key, obj in result.objects.items()}
+
+    def load_kpi_values(self, indicators: dict[str, Indicator]) -> None:
+        rows: list[dict[str, Any]] = []
+        for name in KPI_TABLES:
+            table = self.table(name, ["indicator_code"])
+            month_columns = [column for column in table.frame.columns if column != "indicator_code"]
+            months = {column: as_month(Cell(name, 1, column, column)) for column in month_columns}
+            for cell in table.rows():
+                indicator = self.indicator_for(cell("indicator_code"), indicators)
+                for column in month_columns:
+                    value = as_decimal(cell(column), blank=True)
+                    if value is None:
+                        continue  # the seed tables have no gaps; a blank cell is simply not loaded
+                    rows.append(self.value_row(indicator, months[column], value, KPI_TABLE_SOURCES[name]))
+        for cell in self.table(
+            "kpi_values_other.csv", ["indicator_code", "month", "value", "source", "quote"]
+        ).rows():
+            indicator = self.indicator_for(cell("indicator_code"), indicators)
+            source = f"{cell('source').text}: \u201c{cell('quote').text}\u201d"
+            rows.append(self.value_row(indicator, as_month(cell("month")), as_decimal(cell("value")), source))
+        self.results["monthly values"] = upsert(MonthlyValue, ["indicator_id", "month"], rows)
+
+    @staticmethod
+    def value_row(indicator: Indicator, month: date, value: Decimal, source: str) -> dict[str, Any]:
+        return {
+            "indicator_id": indicator.pk,
+            "month": month,
+            "value": value,
+            "missing_reason": "",
+            "unit": indicator.unit,
+            "status": ValueStatus.PUBLISHED,
+            "source": source[:300],
+        }
+
+    def load_comparators(self, indicators: dict[str, Indicator]) -> None:
+        columns = [
+            "indicator_code", "comparator", "comparator_name", "period_start", "period_end",
+            "value", "source", "notes",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table("comparators.csv", columns).rows():
+            indicator = self.indicator_for(cell("indicator_code"), indicators)
+            rows.append(
+                {
+                    "indicator_id": indicator.pk,
+                    "comparator": as_choice(cell("comparator"), Comparator),
+                    "comparator_name": cell("comparator_name").text,
+                    "period_start": as_month(cell("period_start")),
+                    "period_end": month_end(as_month(cell("period_end"))),
+                    "value": as_decimal(cell("value")),
+                    "unit": indicator.unit,
+                    "source": cell("source").text,
+                    "notes": cell("notes").text,
+                }
+            )
+        key = ["indicator_id", "comparator", "comparator_name", "period_start", "period_end"]
+        self.results["comparators"] = upsert(ComparatorValue, key, rows)
+
+    def load_targets(self, indicators: dict[str, Indicator]) -> None:
+        columns = [
+            "indicator_code", "financial_year", "value", "range_start", "amber_tolerance",
+            "statement", "source",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table("targets.csv", columns).rows():
+            rows.append(
+                {
+                    "indicator_id": self.indicator_for(cell("indicator_code"), indicators).pk,
+                    "financial_year": as_financial_year(cell("financial_year")),
+                    "value": as_decimal(cell("value")),
+                    "range_start": as_decimal(cell("range_start"), blank=True),
+                    "amber_tolerance": as_decimal(cell("amber_tolerance")),
+                    "statement": cell("statement").text,
+                    "source": cell("source").text,
+                }
+            )
+        self.results["targets"] = upsert(Target, ["indicator_id", "financial_year"], rows)
+
+    def load_reported_figures(self, indicators: dict[str, Indicator]) -> None:
+        columns = [
+            "topic", "label", "value", "unit", "period", "as_at", "indicator_code", "source", "quote",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table("reported_figures.csv", columns).rows():
+            code = cell("indicator_code")
+            rows.append(
+                {
+                    "topic": cell("topic").text,
+                    "label": cell("label").text,
+                    "value": as_decimal(cell("value")),
+                    "unit": as_choice(cell("unit"), Unit),
+                    "period": cell("period").text,
+                    "as_at": as_date(cell("as_at"), blank=True),
+                    "indicator_id": self.indicator_for(code, indicators).pk if code.text else None,
+                    "source": cell("source").text,
+                    "quote": cell("quote").text,
+                }
+            )
+        self.results["reported figures"] = upsert(ReportedFigure, ["label", "period", "source"], rows)
+
+    def load_audits(self) -> None:
+        counts = [
+            "target", "completed", "rated_outstanding", "rated_good",
+            "rated_requires_improvement", "rated_inadequate",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table(
+            "audit_returns.csv", ["month", "activity", *counts, "theme", "source", "notes"]
+        ).rows():
+            row = {name: as_int(cell(name), blank=True) for name in counts}
+            for name in counts:
+                if row[name] is not None and row[name] < 0:
+                    raise cell(name).error("a count cannot be negative")
+            row.update(
+                month=as_month(cell("month")),
+                activity=as_choice(cell("activity"), AuditActivity),
+                theme=cell("theme").text,
+                source=cell("source").text,
+                notes=cell("notes").text,
+            )
+            rows.append(row)
+        self.results["audit returns"] = upsert(AuditReturn, ["month", "activity"], rows)
+
+    def load_complaints(self) -> None:
+        columns = [
+            "month", "compliments_received", "complaints_received",
+            "percent_responded_in_timescale", "source",
+        ]  # fmt: skip
+        rows = []
+        for cell in self.table("complaints.csv", columns).rows():
+            rows.append(
+                {
+                    "month": as_month(cell("month")),
+                    "compliments_received": as_int(cell("compliments_received")),
+                    "complaints_received": as_int(cell("complaints_received")),
+                    "percent_responded_in_timescale": as_decimal(
+                        cell("percent_responded_in_timescale"), blank=True
+                    ),
+                    "source": cell("source").text,
+                }
+            )
+        self.results["complaints"] = upsert(ComplaintsMonth, ["month"], rows)
+
+    def load_inspections(self) -> None:
+        columns = [
+            "key", "inspectorate", "service_inspected", "kind", "start_date", "end_date",
+            "date_text", "published_date", "overall_judgement", "focus", "source",
+        ]  # fmt: skip
+        rows, keys = [], {}
+        for cell in self.table("inspections.csv", columns).rows():
+            row = {
+                "inspectorate": as_choice(cell("inspectorate"), Inspectorate),
+                "service_inspected": cell("service_inspected").text,
+                "kind": cell("kind").text,
+                "start_date": as_date(cell("start_date"), blank=True),
+                "end_date": as_date(cell("end_date"), blank=True),
+                "date_text": cell("date_text").text,
+                "published_date": as_date(cell("published_date"), blank=True),
+                "overall_judgement": cell("overall_judgement").text,
+                "focus": cell("focus").text,
+                "source": cell("source").text,
+            }
+            natural_key = (row["inspectorate"], row["service_inspected"], row["kind"], row["date_text"])
+            keys[cell("key").text] = natural_key
+            rows.append(row)
+        key_fields = ["inspectorate", "service_inspected", "kind", "date_text"]
+        result = upsert(Inspection, key_fields, rows)
+        self.results["inspections"] = result
+        judgements = []
+        for cell in self.table(
+            "inspection_judgements.csv", ["inspection_key", "order", "area", "judgement"]
+        ).rows():
+            key = cell("inspection_key")
+            if key.text not in keys:
+                raise key.error("no such inspection key in inspections.csv")
+            judgements.append(
+                {
+                    "inspection_id": result.objects[keys[key.text]].pk,
+                    "area": cell("area").text,
+                    "judgement": cell("judgement").text,
+                    "order": as_int(cell("order")),
+                }
+            )
+        self.results["inspection judgements"] = upsert(
+            InspectionJudgement, ["inspection_id", "area"], judgements
+        )
+
+    def financial_years(self, labels: list[Cell]) -> dict[int, FinancialYear]:
+        starts = sorted({as_financial_year(cell) for cell in labels})
+        result = upsert(FinancialYear, ["start_year"], [{"start_year": year} for year in starts])
+        self.results["financial years"] = result
+        return {key[0]: obj for key, obj in result.objects.items()}
+
+    def load_finance(self) -> None:
+        line_columns = [
+            "financial_year", "period", "category", "description", "budget", "forecast",
+            "outturn", "variance", "source", "notes",
+        ]  # fmt: skip
+        spend_columns = [
+            "summary", "financial_year", "period", "order", "category", "label",
+            "amount_gbp_thousands", "is_total", "source",
+        ]  # fmt: skip
+        line_cells = list(self.table("budget_lines.csv", line_columns).rows())
+        spend_cells = list(self.table("spending_summaries.csv", spend_columns).rows())
+        years = self.financial_years([c("financial_year") for c in line_cells + spend_cells])
+        # Fold in years already held, so that upsert's read-back of all years keeps its keys.
+        years.update({y.start_year: y for y in FinancialYear.objects.all()})
+
+        lines = []
+        for cell in line_cells:
+            amounts = {
+                name: as_decimal(cell(name), blank=True)
+                for name in ("budget", "forecast", "outturn", "variance")
+            }
+            if all(amount is None for amount in amounts.values()):
+                raise cell("budget").error("a budget line needs at least one amount")
+            lines.append(
+                {
+                    "financial_year_id": years[as_financial_year(cell("financial_year"))].pk,
+                    "period": cell("period").text,
+                    "category": as_choice(cell("category"), BudgetCategory),
+                    "description": cell("description").text,
+                    **amounts,
+                    "source": cell("source").text,
+                    "notes": cell("notes").text,
+                }
+            )
+        key = ["financial_year_id", "period", "category", "description"]
+        self.results["budget lines"] = upsert(BudgetLine, key, lines)
+
+        summaries = {}
+        for cell in spend_cells:
+            summaries.setdefault(cell("summary").text, cell("source").text)
+        summary_result = upsert(
+            SpendingSummary, ["name"], [{"name": n, "source": s} for n, s in summaries.items()]
+        )
+        self.results["spending summaries"] = summary_result
+        spending = []
+        for cell in spend_cells:
+            thousands = as_decimal(cell("amount_gbp_thousands"))
+            spending.append(
+                {
+                    "summary_id": summary_result.objects[(cell("summary").text,)].pk,
+                    "financial_year_id": years[as_financial_year(cell("financial_year"))].pk,
+                    "period": cell("period").text,
+                    "order": as_int(cell("order")),
+                    "category": as_choice(cell("category"), BudgetCategory),
+                    "label": cell("label").text,
+                    "amount": thousands * 1000,  # the source table is in £'000
+                    "is_total": as_bool(cell("is_total")),
+                }
+            )
+        key = ["summary_id", "financial_year_id", "period", "label"]
+        self.results["spending lines"] = upsert(SpendingLine, key, spending)

@@ -1,0 +1,74 @@
+"""Write rows by natural key, touching only what differs, in bulk.
+
+Re-running a load must change nothing: rows whose fields already hold the given values are
+left alone (no save, so no change-history entry), new rows are bulk-created and changed rows
+bulk-updated, each with a history record.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    objects: dict[tuple, models.Model] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def upsert(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+    existing: models.QuerySet | None = None,
+) -> UpsertResult:
+    """Create or update ``model`` rows identified by ``key_fields``.
+
+    ``rows`` are dicts of field attname -> value (use ``indicator_id``, not ``indicator``).
+    ``existing`` narrows the rows read back for comparison (default: all of the model).
+    """
+    queryset = existing if existing is not None else model.objects.all()
+    current = {tuple(getattr(obj, name) for name in key_fields): obj for obj in queryset}
+    result = UpsertResult()
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    seen: set[tuple] = set()
+    for row in rows:
+        key = tuple(row[name] for name in key_fields)
+        if key in seen:
+            raise ValueError(f"{model.__name__}: the key {key} appears twice")
+        seen.add(key)
+        obj = current.get(key)
+        if obj is None:
+            obj = model(**row)
+            to_create.append(obj)
+        else:
+            differing = [name for name, value in row.items() if getattr(obj, name) != value]
+            if differing:
+                for name in differing:
+                    setattr(obj, name, row[name])
+                changed_fields.update(differing)
+                to_update.append(obj)
+            else:
+                result.unchanged += 1
+        result.objects[key] = obj
+    if to_create:
+        bulk_create_with_history(to_create, model, batch_size=500)
+        # bulk_create sets primary keys on PostgreSQL and SQLite; re-read to be sure everywhere.
+        if any(obj.pk is None for obj in to_create):
+            refreshed = {tuple(getattr(o, n) for n in key_fields): o for o in queryset.all()}
+            for key in list(result.objects):
+                result.objects[key] = refreshed.get(key, result.objects[key])
+    if to_update:
+        bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=500)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
