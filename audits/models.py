@@ -105,9 +105,7 @@ class Inspection(models.Model):
         help_text="First day, or the first of the month when the source gives only the month.",
     )
     end_date = models.DateField(null=True, blank=True)
-    date_text = models.CharField(
-        max_length=100, help_text="When it took place, in the source's words."
-    )
+    date_text = models.CharField(max_length=100, help_text="When it took place, in the source's words.")
     published_date = models.DateField(null=True, blank=True)
     overall_judgement = models.CharField(max_length=100, blank=True)
     focus = models.TextField(blank=True)
@@ -144,9 +142,7 @@ class InspectionJudgement(models.Model):
 
     class Meta:
         ordering = ["inspection", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["inspection", "area"], name="audits_judgement_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["inspection", "area"], name="audits_judgement_unique")]
 
     def __str__(self) -> str:
         return f"{self.area}: {self.judgement}"

@@ -54,9 +54,7 @@ def unit_value_constraints(prefix: str) -> list[models.CheckConstraint]:
         ),
         models.CheckConstraint(
             name=f"{prefix}_count_whole",
-            condition=value
-            | ~Q(unit=Unit.COUNT)
-            | Q(value=Cast(F("value"), models.BigIntegerField())),
+            condition=value | ~Q(unit=Unit.COUNT) | Q(value=Cast(F("value"), models.BigIntegerField())),
         ),
     ]
 
@@ -85,9 +83,7 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["display_order", "code"]
         constraints = [
-            models.CheckConstraint(
-                name="kpis_indicator_code_not_blank", condition=~Q(code="")
-            ),
+            models.CheckConstraint(name="kpis_indicator_code_not_blank", condition=~Q(code="")),
             models.CheckConstraint(
                 name="kpis_indicator_decimal_places_0_to_4", condition=Q(decimal_places__lte=4)
             ),
@@ -142,9 +138,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "financial_year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "financial_year"], name="kpis_target_one_per_year"
-            ),
+            models.UniqueConstraint(fields=["indicator", "financial_year"], name="kpis_target_one_per_year"),
             models.CheckConstraint(
                 name="kpis_target_tolerance_not_negative", condition=Q(amber_tolerance__gte=0)
             ),
@@ -214,9 +208,7 @@ class MonthlyValue(models.Model):
         indexes = [models.Index(fields=["month", "indicator"])]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "month"], name="kpis_value_one_per_month"),
-            models.CheckConstraint(
-                name="kpis_value_month_is_first_day", condition=Q(month__day=1)
-            ),
+            models.CheckConstraint(name="kpis_value_month_is_first_day", condition=Q(month__day=1)),
             models.CheckConstraint(
                 name="kpis_value_or_missing_reason",
                 condition=(Q(value__isnull=False) & Q(missing_reason=""))
@@ -283,13 +275,13 @@ class ComparatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.display_name} {self.period_start}-{self.period_end}"
 
-    @property
-    def display_name(self) -> str:
-        return self.comparator_name or self.get_comparator_display()
-
     def save(self, *args, **kwargs) -> None:
         self.unit = self.indicator.unit
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.comparator_name or self.get_comparator_display()
 
 
 class ReportedFigure(models.Model):
@@ -328,4 +320,3 @@ class ReportedFigure(models.Model):
         """The figure as the paper wrote it: ``23.9%``, ``474``, ``140.23``."""
         text = f"{self.value.normalize():,f}"
         return f"{text}%" if self.unit == Unit.PERCENTAGE else text
-

@@ -95,7 +95,7 @@ _NAVIGATION = (
     ("Complaints", "audits:complaints", "audits.view_complaintsmonth", "/audits/complaints/"),
     ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),
     ("Finance", "finance:summary", "finance.view_budgetline", "/finance/"),
-    ("Reported figures", "kpis:reported_figures", "kpis.view_reportedfigure", "/figures/"),
+    ("Reported figures", "reported_figures", "kpis.view_reportedfigure", "/figures/"),
 )
 
 

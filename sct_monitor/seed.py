@@ -46,7 +46,9 @@ from sct_monitor.upsert import UpsertResult, upsert
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 KPI_TABLES = ("kpi_values_2018.csv", "kpi_values_2021_22.csv")
 KPI_TABLE_SOURCES = {
-    "kpi_values_2018.csv": "Appendix 1 Performance Dataset, Jan-19 (Quarterly Monitoring Report, January 2019)",
+    "kpi_values_2018.csv": (
+        "Appendix 1 Performance Dataset, Jan-19 (Quarterly Monitoring Report, January 2019)"
+    ),
     "kpi_values_2021_22.csv": "Quarter 1 Performance Report 2022",
 }
 

@@ -1,0 +1,59 @@
+# SCT Monitor: `make run` to try it, `make test` to check it. Both are safe to repeat.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format assets collectstatic setup-db clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Development server on http://127.0.0.1:8000 with the seed data and the demo users.
+run: export DEBUG ?= 1
+run: setup-db
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup-db: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed_data
+	$(BIN)/python manage.py create_demo_users
+
+# Lint, then every test. Browser tests need Chromium at /usr/bin/chromium
+# (apt-get install -y chromium; .ci/run installs it).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@if [ -x /usr/bin/chromium ]; then \
+		$(BIN)/python -m pytest; \
+	else \
+		echo "NOTE: /usr/bin/chromium is missing, so the browser tests are not run."; \
+		echo "      Install it with 'apt-get install -y chromium' to run them."; \
+		$(BIN)/python -m pytest -m "not browser"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild static/css/app.css and static/govuk/ from GOV.UK Frontend (needs Node and npm).
+# The built files are committed, so run and test never need Node.
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+
+collectstatic: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,65 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from sct_monitor.roles import ADMINISTRATOR, BOARD_MEMBER, PERFORMANCE_OFFICER, ensure_roles
+from sct_monitor.seed import SeedLoader
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the seed data, loaded once for the whole run."""
+    with django_db_blocker.unblock():
+        SeedLoader().load()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # The test client speaks plain HTTP; production's HTTPS redirect is checked by check --deploy.
+    settings.SECURE_SSL_REDIRECT = False
+    # Hashed static names need collectstatic first; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(username: str, role: str | None, is_staff: bool = False):
+    groups = ensure_roles()
+    user = get_user_model().objects.create_user(username=username, password="a-long-test-password-1")
+    user.is_staff = is_staff
+    user.save()
+    if role:
+        user.groups.set([groups[role]])
+    return user
+
+
+@pytest.fixture
+def board_user(db):
+    return make_user("board-test", BOARD_MEMBER)
+
+
+@pytest.fixture
+def officer_user(db):
+    return make_user("officer-test", PERFORMANCE_OFFICER)
+
+
+@pytest.fixture
+def admin_user_role(db):
+    return make_user("admin-test", ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def roleless_user(db):
+    return make_user("nobody-test", None)
+
+
+@pytest.fixture
+def board_client(client, board_user):
+    client.force_login(board_user)
+    return client
+
+
+def export_csv(capsys) -> str:
+    call_command("export_kpis")
+    return capsys.readouterr().out

@@ -1,0 +1,106 @@
+"""Who can open what: every page, for every role, generated from one table.
+
+A new page must be added to PAGES, or test_every_page_is_covered fails.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sct_monitor.roles import ADMINISTRATOR, BOARD_MEMBER, PERFORMANCE_OFFICER, role_permissions
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (BOARD_MEMBER, PERFORMANCE_OFFICER, ADMINISTRATOR)
+
+# path -> the roles that may open it (everyone else signed in gets 403)
+PAGES = {
+    "/": set(ROLES) | {None},  # the overview tells a user without a role to ask for one
+    "/kpis/": set(ROLES),
+    "/kpis/5/": set(ROLES),
+    "/kpis/6a/": set(ROLES),
+    "/figures/": set(ROLES),
+    "/audits/returns/": set(ROLES),
+    "/audits/complaints/": set(ROLES),
+    "/audits/inspections/": set(ROLES),
+    "/finance/": set(ROLES),
+}
+PUBLIC = {"/healthz", "/accounts/login/"}
+
+
+def all_paths(resolver=None, prefix="") -> list[str]:
+    paths = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith(("admin/", "accounts/")):
+                continue  # Django's own apps, covered by the tests below
+            paths.extend(all_paths(entry, route))
+        elif isinstance(entry, URLPattern):
+            paths.append(route)
+    return paths
+
+
+def test_every_page_is_covered_by_the_access_table():
+    covered = {path.strip("/") for path in PAGES} | {path.strip("/") for path in PUBLIC}
+    for route in all_paths():
+        concrete = route.replace("<str:code>", "5").strip("/")
+        assert concrete in covered, f"{route} has no entry in PAGES"
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_a_signed_out_visitor_is_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_each_role_sees_only_its_pages(client, path, role):
+    client.force_login(make_user("someone", role))
+    expected = 200 if role in PAGES[path] else 403
+    assert client.get(path).status_code == expected
+
+
+@pytest.mark.parametrize("path", sorted(PUBLIC))
+def test_public_pages_need_no_login(client, path):
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("role", [BOARD_MEMBER, PERFORMANCE_OFFICER])
+def test_only_administrators_reach_the_administration_pages(client, role):
+    client.force_login(make_user("someone", role))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_administrator_can_manage_indicators_and_users(client):
+    client.force_login(make_user("someone", ADMINISTRATOR, is_staff=True))
+    assert client.get("/admin/kpis/indicator/").status_code == 200
+    assert client.get("/admin/kpis/indicator/add/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_board_members_cannot_post_to_any_page(client, path):
+    client.force_login(make_user("someone", BOARD_MEMBER))
+    assert client.post(path).status_code in {403, 405}
+
+
+def test_board_members_hold_view_permissions_only():
+    codenames = {perm.codename for perm in role_permissions(BOARD_MEMBER)}
+    assert codenames and all(code.startswith("view_") for code in codenames)
+
+
+def test_officers_may_enter_and_submit_values_but_not_publish():
+    codenames = {perm.codename for perm in role_permissions(PERFORMANCE_OFFICER)}
+    assert {"add_monthlyvalue", "change_monthlyvalue", "submit_return"} <= codenames
+    assert "publish_month" not in codenames
+    assert "change_indicator" not in codenames
+
+
+def test_administrators_may_publish_and_manage_users():
+    codenames = {perm.codename for perm in role_permissions(ADMINISTRATOR)}
+    assert {"publish_month", "change_indicator", "add_target", "change_user"} <= codenames

@@ -1,0 +1,40 @@
+"""Production settings pass Django's deployment checks, and refuse to start without a secret."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [*MANAGE, *args], capture_output=True, text=True, env=environment, cwd=settings.BASE_DIR, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_debug_off_and_a_real_secret():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="monitor.example.org",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_site_refuses_to_start_with_debug_off_and_no_secret():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_demo_users_are_refused_when_debug_is_off():
+    result = run_manage(
+        "create_demo_users", DEBUG="0", SECRET_KEY="another-long-secret-key-for-this-test-only-12345"
+    )
+    assert result.returncode != 0
+    assert "Refusing to create demo users" in result.stderr

@@ -1,0 +1,10 @@
+"""Loaded by pytest before Django starts (``-p tests.testenv`` in pyproject.toml).
+
+Tests run with DEBUG off, as production does, so they need a secret key; this one is only
+ever used by the test suite.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("DEBUG", "0")
