@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+
+from kpis.formatting import format_value, plain_number
+from sct_monitor.csv_safety import safe_text_cell
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "places", "expected"),
+    [
+        ("85.2", "percentage", 1, "85.2%"),
+        ("85.00", "percentage", 1, "85.0%"),
+        ("45.5", "rate_per_10000", 1, "45.5"),
+        ("17", "count", 0, "17"),
+        ("258.0", "count", 1, "258"),
+        ("22.39", "number", 2, "22.39"),
+        ("0.05", "percentage", 1, "0.1%"),
+        ("1234.5", "count", 0, "1,235"),
+    ],
+)
+def test_values_are_written_by_unit(value, unit, places, expected):
+    assert format_value(Decimal(value), unit, places) == expected
+
+
+def test_a_missing_value_is_written_as_nothing():
+    assert format_value(None, "percentage", 1) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("83.0000", "83"), ("82.3000", "82.3"), ("0", "0"), ("1E+2", "100")]
+)
+def test_plain_numbers_have_no_trailing_zeros_or_exponent(value, expected):
+    assert plain_number(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_text_a_spreadsheet_would_evaluate_is_prefixed(text):
+    assert safe_text_cell(text) == "'" + text
+
+
+def test_ordinary_text_is_unchanged():
+    assert safe_text_cell("Fell after Christmas") == "Fell after Christmas"
