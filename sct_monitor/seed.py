@@ -41,6 +41,7 @@ from kpis.models import (
     ValueStatus,
 )
 from kpis.months import parse_month
+from kpis.rules import value_problem
 from sct_monitor.upsert import UpsertResult, upsert
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -108,6 +109,14 @@ def as_int(cell: Cell, blank: bool = False) -> int | None:
     if number != number.to_integral_value():
         raise cell.error("not a whole number")
     return int(number)
+
+
+def as_value(cell: Cell, unit: str, blank: bool = False) -> Decimal | None:
+    """A number that must also fit the indicator's unit (percentages 0-100 and so on)."""
+    value = as_decimal(cell, blank)
+    if value is not None and (problem := value_problem(value, unit)):
+        raise cell.error(problem)
+    return value
 
 
 def as_month(cell: Cell) -> date:
@@ -213,7 +222,7 @@ class SeedLoader:
             for cell in table.rows():
                 indicator = self.indicator_for(cell("indicator_code"), indicators)
                 for column in month_columns:
-                    value = as_decimal(cell(column), blank=True)
+                    value = as_value(cell(column), indicator.unit, blank=True)
                     if value is None:
                         continue  # the seed tables have no gaps; a blank cell is simply not loaded
                     rows.append(self.value_row(indicator, months[column], value, KPI_TABLE_SOURCES[name]))
@@ -222,7 +231,8 @@ class SeedLoader:
         ).rows():
             indicator = self.indicator_for(cell("indicator_code"), indicators)
             source = f"{cell('source').text}: \u201c{cell('quote').text}\u201d"
-            rows.append(self.value_row(indicator, as_month(cell("month")), as_decimal(cell("value")), source))
+            value = as_value(cell("value"), indicator.unit)
+            rows.append(self.value_row(indicator, as_month(cell("month")), value, source))
         self.results["monthly values"] = upsert(MonthlyValue, ["indicator_id", "month"], rows)
 
     @staticmethod
@@ -252,7 +262,7 @@ class SeedLoader:
                     "comparator_name": cell("comparator_name").text,
                     "period_start": as_month(cell("period_start")),
                     "period_end": month_end(as_month(cell("period_end"))),
-                    "value": as_decimal(cell("value")),
+                    "value": as_value(cell("value"), indicator.unit),
                     "unit": indicator.unit,
                     "source": cell("source").text,
                     "notes": cell("notes").text,

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from kpis.formatting import format_value, plain_number
+from kpis.rules import value_problem
 from sct_monitor.csv_safety import safe_text_cell
 
 
@@ -41,3 +42,24 @@ def test_text_a_spreadsheet_would_evaluate_is_prefixed(text):
 
 def test_ordinary_text_is_unchanged():
     assert safe_text_cell("Fell after Christmas") == "Fell after Christmas"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "problem"),
+    [
+        ("100.01", "percentage", "a percentage must be between 0 and 100"),
+        ("-0.01", "percentage", "a percentage must be between 0 and 100"),
+        ("-1", "rate_per_10000", "a rate per 10,000 cannot be negative"),
+        ("-1", "count", "a count cannot be negative"),
+        ("2.5", "count", "a count must be a whole number"),
+    ],
+)
+def test_values_outside_their_unit_are_explained(value, unit, problem):
+    assert value_problem(Decimal(value), unit) == problem
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"), [("0", "percentage"), ("100", "percentage"), ("258", "count"), ("-3.5", "number")]
+)
+def test_values_inside_their_unit_pass(value, unit):
+    assert value_problem(Decimal(value), unit) is None

@@ -41,14 +41,23 @@ def test_an_unknown_indicator_code_is_reported(fixtures_copy):
         SeedLoader(fixtures_copy).load()
 
 
-def test_a_value_the_database_refuses_writes_nothing(fixtures_copy):
+def test_a_percentage_over_100_is_refused_and_nothing_is_written(fixtures_copy):
     MonthlyValue.objects.all().delete()
     Indicator.objects.filter(code__in=["CLA", "CP-COUNT"]).delete()
-    replace_in(fixtures_copy / "kpi_values_2021_22.csv", "96.0", "196.0")  # a percentage over 100
-    with pytest.raises(Exception):  # noqa: B017 - the database's own IntegrityError
+    replace_in(fixtures_copy / "kpi_values_2021_22.csv", "96.0", "196.0")
+    expected = (
+        "kpi_values_2021_22.csv, line 2, column 2021-05: '196.0': a percentage must be between 0 and 100"
+    )
+    with pytest.raises(SeedError, match=re.escape(expected)):
         SeedLoader(fixtures_copy).load()
     assert MonthlyValue.objects.count() == 0
     assert not Indicator.objects.filter(code="CLA").exists()
+
+
+def test_a_fractional_count_is_refused(fixtures_copy):
+    replace_in(fixtures_copy / "kpi_values_other.csv", "CLA,2022-06,848", "CLA,2022-06,848.5")
+    with pytest.raises(SeedError, match=re.escape("'848.5': a count must be a whole number")):
+        SeedLoader(fixtures_copy).load()
 
 
 def test_a_late_error_leaves_earlier_files_unwritten(fixtures_copy):
