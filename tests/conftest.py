@@ -14,9 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # The test client speaks plain HTTP; production's HTTPS redirect is checked by check --deploy.
-    settings.SECURE_SSL_REDIRECT = False
+def _plain_static_storage(settings):
     # Hashed static names need collectstatic first; tests render templates without it.
     settings.STORAGES = {
         **settings.STORAGES,

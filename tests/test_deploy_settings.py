@@ -11,7 +11,9 @@ MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # Only what a deployment would have: none of the test suite's HTTP-only settings.
+    keep = {"PATH", "HOME", "LANG", "DATABASE_URL"}
+    environment = {k: v for k, v in os.environ.items() if k in keep}
     environment.update(env)
     return subprocess.run(
         [*MANAGE, *args], capture_output=True, text=True, env=environment, cwd=settings.BASE_DIR, timeout=120

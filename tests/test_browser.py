@@ -1,0 +1,105 @@
+"""In a real browser: a board member signs in and finds a figure; axe finds no WCAG 2.2 AA violation.
+
+Runs Debian's Chromium (/usr/bin/chromium) through Playwright; `.ci/run` installs it.
+"""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+
+from sct_monitor.seed import SeedLoader
+from tests.conftest import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps trying to reach Google on a closed network.
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, django_db_blocker):
+    # Playwright's sync API keeps an event loop in this thread, which makes Django refuse
+    # database calls as if they came from async code; they do not, so allow them here only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Live-server tests flush the database afterwards, so each one loads the seed data it reads.
+    SeedLoader().load()
+    context = browser.new_context(base_url=live_server.url)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_board_member_signs_in_and_opens_indicator_5(page):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Indicators").click()
+    page.get_by_role("link", name="Number of Children in need", exact=False).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "unallocated for longer than five working days"
+    )
+    june_2022 = page.get_by_role("row", name="June 2022")
+    expect(june_2022).to_contain_text("258")
+    expect(june_2022).to_contain_text("Published")
+
+
+def test_the_stylesheet_loads_from_this_site(page):
+    page.goto("/accounts/login/")
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert font.lower().startswith("arial")
+    sheet = page.evaluate("document.styleSheets[0].href")
+    assert sheet.startswith(page.url.split("/accounts/")[0] + "/static/")
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/"])
+def test_pages_before_sign_in_have_no_accessibility_violations(page, path):
+    page.goto(path)
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/kpis/", "/kpis/5/", "/audits/returns/", "/audits/inspections/", "/finance/", "/figures/"]
+)
+def test_signed_in_pages_have_no_accessibility_violations(page, path):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    page.goto(path)
+    assert_no_axe_violations(page)
+
+
+def test_signing_out_returns_to_sign_in(page):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
