@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 # Development server on http://127.0.0.1:8000 with the seed data and the demo users.
-run: export DEBUG ?= 1
+run setup-db: export DEBUG ?= 1
 run: setup-db
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
