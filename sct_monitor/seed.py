@@ -42,7 +42,8 @@ from kpis.models import (
 )
 from kpis.months import parse_month
 from kpis.rules import value_problem
-from sct_monitor.upsert import UpsertResult, upsert
+from sct_monitor.upsert import UpsertResult
+from sct_monitor.upsert import upsert as _upsert
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 KPI_TABLES = ("kpi_values_2018.csv", "kpi_values_2021_22.csv")
@@ -52,6 +53,14 @@ KPI_TABLE_SOURCES = {
     ),
     "kpi_values_2021_22.csv": "Quarter 1 Performance Report 2022",
 }
+
+
+SEED_CHANGE_REASON = "Seed data load (load_seed_data)"
+
+
+def upsert(*args, **kwargs) -> UpsertResult:
+    """Every seed write is recorded in history as coming from the seed load."""
+    return _upsert(*args, change_reason=SEED_CHANGE_REASON, **kwargs)
 
 
 class SeedError(Exception):

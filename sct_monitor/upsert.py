@@ -29,11 +29,13 @@ def upsert(
     key_fields: Sequence[str],
     rows: Iterable[dict[str, Any]],
     existing: models.QuerySet | None = None,
+    change_reason: str = "",
 ) -> UpsertResult:
     """Create or update ``model`` rows identified by ``key_fields``.
 
     ``rows`` are dicts of field attname -> value (use ``indicator_id``, not ``indicator``).
     ``existing`` narrows the rows read back for comparison (default: all of the model).
+    ``change_reason`` is recorded on every history entry written.
     """
     queryset = existing if existing is not None else model.objects.all()
     current = {tuple(getattr(obj, name) for name in key_fields): obj for obj in queryset}
@@ -62,13 +64,15 @@ def upsert(
                 result.unchanged += 1
         result.objects[key] = obj
     if to_create:
-        bulk_create_with_history(to_create, model, batch_size=500)
+        bulk_create_with_history(to_create, model, batch_size=500, default_change_reason=change_reason)
         # bulk_create sets primary keys on PostgreSQL and SQLite; re-read to be sure everywhere.
         if any(obj.pk is None for obj in to_create):
             refreshed = {tuple(getattr(o, n) for n in key_fields): o for o in queryset.all()}
             for key in list(result.objects):
                 result.objects[key] = refreshed.get(key, result.objects[key])
     if to_update:
-        bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=500)
+        bulk_update_with_history(
+            to_update, model, sorted(changed_fields), batch_size=500, default_change_reason=change_reason
+        )
     result.created, result.updated = len(to_create), len(to_update)
     return result

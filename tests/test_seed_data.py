@@ -240,7 +240,8 @@ def test_loading_corrects_a_changed_value_and_records_it_in_history():
     assert results["monthly values"].updated == 1
     row.refresh_from_db()
     assert row.value == 258
-    assert row.history.first().value == 258
+    latest = row.history.first()
+    assert (latest.value, latest.history_change_reason) == (258, "Seed data load (load_seed_data)")
 
 
 # --- Against the seed files themselves ---------------------------------------------------
