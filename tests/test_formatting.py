@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from finance.money import format_pounds
 from kpis.formatting import format_value, plain_number
 from kpis.rules import value_problem
 from sct_monitor.csv_safety import safe_text_cell
@@ -63,3 +64,11 @@ def test_values_outside_their_unit_are_explained(value, unit, problem):
 )
 def test_values_inside_their_unit_pass(value, unit):
     assert value_problem(Decimal(value), unit) is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("58230000", "£58,230,000"), ("-1900000", "−£1,900,000"), ("0.5", "£1"), ("227000.00", "£227,000")],
+)
+def test_money_is_written_in_whole_pounds_with_a_true_minus_sign(amount, expected):
+    assert format_pounds(Decimal(amount)) == expected
