@@ -74,6 +74,20 @@ class Indicator(models.Model):
     polarity = models.CharField(max_length=10, choices=Polarity)
     unit = models.CharField(max_length=20, choices=Unit)
     decimal_places = models.PositiveSmallIntegerField(default=1)
+    no_change_band = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text="Movements no larger than this count as no change (and comparators as similar).",
+    )
+    amber_tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text="Amber band when the status is judged against a comparator; targets carry their own.",
+    )
     active = models.BooleanField(default=True)
     display_order = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
@@ -94,6 +108,10 @@ class Indicator(models.Model):
                 name="kpis_indicator_polarity_valid", condition=Q(polarity__in=Polarity.values)
             ),
             models.CheckConstraint(name="kpis_indicator_unit_valid", condition=Q(unit__in=Unit.values)),
+            models.CheckConstraint(
+                name="kpis_indicator_bands_not_negative",
+                condition=Q(no_change_band__gte=0, amber_tolerance__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,6 @@ from kpis import views
 app_name = "kpis"
 
 urlpatterns = [
-    path("", views.IndicatorListView.as_view(), name="indicator_list"),
+    path("", views.ScorecardView.as_view(), name="indicator_list"),
     path("<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
 ]

@@ -1,35 +1,106 @@
+import csv
+
+import django_tables2 as tables
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Count, Max, Min
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
+from kpis.filtersets import ScorecardFilterSet
 from kpis.models import Indicator, ReportedFigure
+from kpis.months import month_key, month_label, parse_month
+from kpis.scorecard import (
+    MonthCoverage,
+    ScorecardData,
+    better_month,
+    month_coverage,
+    summary_rows,
+)
+from kpis.series import IndicatorSeries
+from kpis.tables import ScorecardTable
+from kpis.visibility import sees_drafts, visible_values
+from sct_monitor.csv_safety import safe_text_cell
 
 
-class IndicatorListView(PermissionRequiredMixin, ListView):
+def chosen_month(requested: str, coverage: list[MonthCoverage]) -> tuple[MonthCoverage | None, str]:
+    """The month asked for if it has data, else the latest; with an error to show if it had none."""
+    latest = coverage[0] if coverage else None
+    if not requested:
+        return latest, ""
+    try:
+        month = parse_month(requested)
+    except ValueError:
+        return latest, f"‘{requested}’ is not a month. Choose one from the list."
+    match = next((c for c in coverage if c.month == month), None)
+    if match is None:
+        return latest, f"There is no data for {requested}. Choose a month from the list."
+    return match, ""
+
+
+class ScorecardView(PermissionRequiredMixin, TemplateView):
+    """Every active indicator for one month: value, status, movement, comparators."""
+
     permission_required = "kpis.view_indicator"
-    template_name = "kpis/indicator_list.html"
-    context_object_name = "indicators"
+    template_name = "kpis/scorecard.html"
 
-    def get_queryset(self):
-        return Indicator.objects.annotate(
-            value_count=Count("values"), first_month=Min("values__month"), last_month=Max("values__month")
-        ).order_by("category", "display_order", "code")
+    def get(self, request, *args, **kwargs):
+        values = visible_values(request.user)
+        coverage = month_coverage(values)
+        current, month_error = chosen_month(request.GET.get("month", ""), coverage)
+        filterset = ScorecardFilterSet(request.GET, queryset=Indicator.objects.filter(active=True))
+        indicators = filterset.qs.order_by("display_order", "code")
+        rows = ScorecardData(indicators, values, current.month).rows() if current else []
+        table = ScorecardTable(rows)
+        if current:
+            table.caption = f"Indicators, {month_label(current.month)}"
+        tables.RequestConfig(request, paginate=False).configure(table)
+        if request.GET.get("format") == "csv" and current:
+            return scorecard_csv(table, current)
+        context = self.get_context_data(
+            table=table,
+            filterset=filterset,
+            coverage=coverage,
+            current=current,
+            month_error=month_error,
+            summary_rows=summary_rows(rows),
+            suggestion=better_month(current, coverage, len(rows)) if current else None,
+            provisional_visible=sees_drafts(request.user),
+            csv_query=request.GET.copy(),
+        )
+        context["csv_query"]["format"] = "csv"
+        if current:
+            context["csv_query"]["month"] = current.key
+        return self.render_to_response(context)
+
+
+def scorecard_csv(table: ScorecardTable, current: MonthCoverage) -> HttpResponse:
+    """The table as shown (same rows, order and columns), safe to open in a spreadsheet."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{current.key}.csv"'
+    writer = csv.writer(response)
+    for row in table.as_values():
+        writer.writerow([safe_text_cell(str(cell)) for cell in row])
+    return response
 
 
 class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
     permission_required = "kpis.view_indicator"
     template_name = "kpis/indicator_detail.html"
+    RANGES = {"12": 12, "24": 24, "all": None}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicator = get_object_or_404(Indicator, code=self.kwargs["code"])
+        chosen = self.request.GET.get("range", "24")
+        chosen = chosen if chosen in self.RANGES else "24"
+        series = IndicatorSeries(indicator, visible_values(self.request.user), self.RANGES[chosen])
         context.update(
             indicator=indicator,
-            values=list(indicator.values.order_by("-month")),
-            targets=list(indicator.targets.order_by("financial_year")),
-            comparators=list(indicator.comparators.order_by("period_start", "comparator")),
+            series=series,
+            range=chosen,
+            ranges=[("12", "12 months"), ("24", "24 months"), ("all", "All")],
             reported_figures=list(indicator.reported_figures.order_by("as_at")),
+            month_key=month_key,
         )
         return context
 

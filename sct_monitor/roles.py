@@ -90,7 +90,7 @@ class NavItem:
 _NAVIGATION = (
     # label, url name, permission needed, URL prefix that marks it as the current section
     ("Overview", "home", None, None),
-    ("Indicators", "kpis:indicator_list", "kpis.view_indicator", "/kpis/"),
+    ("Scorecard", "kpis:indicator_list", "kpis.view_indicator", "/kpis/"),
     ("Audits", "audits:audit_list", "audits.view_auditreturn", "/audits/returns/"),
     ("Complaints", "audits:complaints", "audits.view_complaintsmonth", "/audits/complaints/"),
     ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),

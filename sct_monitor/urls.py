@@ -10,6 +10,7 @@ admin.site.site_title = "SCT Monitor"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/statuses/", views.how_statuses_work, name="help_statuses"),
     # Sign-in and sign-out only: password resets go through an administrator, since the
     # service sends no email.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

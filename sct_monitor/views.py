@@ -1,29 +1,44 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from audits.models import AuditReturn, ComplaintsMonth, Inspection
-from kpis.models import Indicator, MonthlyValue
+from kpis.models import Indicator
+from kpis.scorecard import ScorecardData, better_month, month_coverage, summary_rows
+from kpis.series import IndicatorSeries
+from kpis.status import Rag
+from kpis.visibility import visible_values
 from sct_monitor.roles import role_of
+
+HEADLINE_CHARTS = 4
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The site's front page: what data is held and what the signed-in role can do."""
-    values = MonthlyValue.objects.aggregate(first=Min("month"), last=Max("month"), count=Count("id"))
+    """The latest month at a glance: statuses and their change, what is Red, headline charts."""
+    values = visible_values(request.user)
+    coverage = month_coverage(values)
+    current = coverage[0] if coverage else None
+    rows = []
+    if current and request.user.has_perm("kpis.view_indicator"):
+        indicators = Indicator.objects.filter(active=True).order_by("display_order", "code")
+        rows = ScorecardData(indicators, values, current.month).rows()
+    red = [row for row in rows if row.status.rag == Rag.RED]
+    # Red indicators first, then the other contract KPIs with a value this month.
+    chosen = red + [
+        r for r in rows if r not in red and r.value is not None and r.indicator.category == "contract"
+    ]
+    charts = [IndicatorSeries(row.indicator, values, 24) for row in chosen[:HEADLINE_CHARTS]]
     context = {
         "role": role_of(request.user),
-        "indicator_count": Indicator.objects.filter(active=True).count(),
-        "value_count": values["count"],
-        "first_month": values["first"],
-        "latest_month": values["last"],
-        "audit_count": AuditReturn.objects.count(),
-        "complaints_months": ComplaintsMonth.objects.count(),
-        "inspection_count": Inspection.objects.count(),
+        "current": current,
+        "summary_rows": summary_rows(rows) if rows else [],
+        "red_rows": red,
+        "charts": charts,
+        "suggestion": better_month(current, coverage, len(rows)) if rows else None,
+        "indicator_count": len(rows),
     }
     return render(request, "home.html", context)
 
@@ -40,3 +55,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def how_statuses_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/statuses.html")

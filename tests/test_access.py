@@ -24,6 +24,7 @@ PAGES = {
     "/audits/complaints/": set(ROLES),
     "/audits/inspections/": set(ROLES),
     "/finance/": set(ROLES),
+    "/help/statuses/": set(ROLES) | {None},
 }
 PUBLIC = {"/healthz", "/accounts/login/"}
 SIGN_OUT = "/accounts/logout/"  # POST only, for whoever is signed in: see test_login

@@ -1,0 +1,99 @@
+"""Plotly figures as JSON for the browser; plotly.min.js is served once as a static file."""
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+
+from kpis.scorecard import last_day
+from kpis.series import COMPARATOR_SERIES, IndicatorSeries
+from kpis.status import Rag
+
+# Status markers differ in shape as well as colour, so colour is never the only cue.
+STATUS_MARKERS = {
+    Rag.RED: ("#d4351c", "x"),
+    Rag.AMBER: ("#b45a00", "diamond"),
+    Rag.GREEN: ("#00703c", "circle"),
+    Rag.NONE: ("#505a5f", "square"),
+}
+COMPARATOR_STYLES = {
+    "sn": ("#4c2c92", "dash"),
+    "england": ("#1d70b8", "dot"),
+    "west_midlands": ("#b58840", "dashdot"),
+}
+FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
+
+
+def step_trace(segments: list[tuple[date, date, object]], name: str, colour: str, dash: str) -> go.Scatter:
+    """Flat lines over each period (a comparator or target holds for its whole period)."""
+    xs, ys = [], []
+    for start, end, value in segments:
+        xs += [start.isoformat(), last_day(end).isoformat(), None]
+        ys += [float(value), float(value), None]
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        name=name,
+        mode="lines",
+        line={"color": colour, "dash": dash, "width": 2},
+        hovertemplate=f"{name}: %{{y}}<extra></extra>",
+    )
+
+
+def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool = False) -> dict:
+    indicator = series.indicator
+    months = [m.month.isoformat() for m in series.months]
+    values = [float(m.value) if m.value is not None else None for m in series.months]
+    traces = [
+        go.Scatter(
+            x=months,
+            y=values,
+            name=indicator.code if compact else "Value",
+            mode="lines",
+            line={"color": "#0b0c0c", "width": 2},
+            connectgaps=False,
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    ]
+    for rag, (colour, symbol) in STATUS_MARKERS.items():
+        points = [m for m in series.months if m.value is not None and m.status.rag is rag]
+        if points:
+            traces.append(
+                go.Scatter(
+                    x=[m.month.isoformat() for m in points],
+                    y=[float(m.value) for m in points],
+                    name=rag.label,
+                    mode="markers",
+                    marker={"color": colour, "symbol": symbol, "size": 9},
+                    customdata=[m.status.basis for m in points],
+                    hovertemplate=f"%{{x|%B %Y}}: %{{y}}<br>{rag.label} (%{{customdata}})<extra></extra>",
+                )
+            )
+    if not compact:
+        targets = series.target_segments()
+        if targets:
+            traces.append(step_trace(targets, "Target", "#0b0c0c", "longdash"))
+        for kind, name in COMPARATOR_SERIES:
+            segments = series.comparator_segments(kind)
+            if segments:
+                colour, dash = COMPARATOR_STYLES[kind]
+                traces.append(step_trace(segments, name, colour, dash))
+    unit_title = {"percentage": "%", "rate_per_10000": "per 10,000", "count": "count", "number": ""}
+    figure = go.Figure(data=traces)
+    figure.update_layout(
+        height=height,
+        font=FONT,
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        showlegend=not compact,
+        xaxis={"type": "date", "tickformat": "%b %Y", "gridcolor": "#e5e5e5"},
+        yaxis={
+            "title": {"text": unit_title.get(indicator.unit, "")},
+            "gridcolor": "#e5e5e5",
+            "rangemode": "tozero",
+        },
+    )
+    return json.loads(figure.to_json())

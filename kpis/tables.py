@@ -1,0 +1,110 @@
+"""The scorecard table: what the page shows and, through value_* methods, what the CSV holds."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from kpis.scorecard import ScorecardRow, describe_change
+from kpis.templatetags.kpi_status import sparkline, status_tag
+
+ARROWS = {"up": "▲", "down": "▼", "no change": "►"}
+
+
+def change_cell(row: ScorecardRow, change) -> str:
+    arrow = ARROWS.get(str(change.movement), "")
+    text = describe_change(change, row.indicator)
+    if not arrow:
+        return format_html('<span class="app-muted">{}</span>', text)
+    return format_html('<span aria-hidden="true">{}</span> {}', arrow, text)
+
+
+class ComparatorColumn(tables.Column):
+    def __init__(self, index: int, name: str, **kwargs):
+        self.index = index
+        super().__init__(verbose_name=name, accessor="pk", orderable=False, empty_values=(), **kwargs)
+
+    def render(self, record: ScorecardRow) -> str:
+        cell = record.comparators[self.index]
+        if cell.value is None:
+            return mark_safe('<span class="app-muted">None</span>')
+        if not cell.judgement:
+            return cell.text
+        return format_html('{}<br><span class="app-comparison">{}</span>', cell.text, cell.judgement)
+
+    def value(self, record: ScorecardRow) -> str:
+        cell = record.comparators[self.index]
+        return f"{cell.text} ({cell.judgement})" if cell.judgement else cell.text
+
+
+class ScorecardTable(tables.Table):
+    code = tables.Column(verbose_name="Code", accessor="indicator__code", order_by="indicator__display_order")
+    title = tables.Column(verbose_name="Indicator", accessor="indicator__title", order_by="indicator__title")
+    service_area = tables.Column(verbose_name="Service area", accessor="indicator__service_area")
+    value = tables.Column(verbose_name="Value", accessor="value_text", order_by="value_sort", empty_values=())
+    target = tables.Column(verbose_name="Target", accessor="target_text", orderable=False, empty_values=())
+    status = tables.Column(verbose_name="Status", accessor="status", order_by="status_sort")
+    last_month = tables.Column(
+        verbose_name="Change on last month", accessor="on_last_month", orderable=False, empty_values=()
+    )
+    three_months = tables.Column(
+        verbose_name="Change on 3-month average", accessor="on_three_months", orderable=False, empty_values=()
+    )
+    sn = ComparatorColumn(0, "SN average")
+    england = ComparatorColumn(1, "England")
+    west_midlands = ComparatorColumn(2, "West Midlands")
+    trend = tables.Column(
+        verbose_name="Last 12 months",
+        accessor="trend",
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        template_name = "includes/govuk_table.html"
+        attrs = {"class": "govuk-table app-scorecard"}
+        orderable = True
+        empty_text = "No active indicators match."
+
+    def render_title(self, record: ScorecardRow) -> str:
+        url = reverse("kpis:indicator_detail", args=[record.indicator.code])
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, record.indicator.title)
+
+    def render_value(self, record: ScorecardRow) -> str:
+        if record.value is None:
+            return format_html('<span class="app-muted">{}</span>', record.missing_reason or "No value")
+        if record.provisional:
+            return format_html(
+                '{} <strong class="govuk-tag govuk-tag--blue">Provisional</strong>', record.value_text
+            )
+        return record.value_text
+
+    def value_value(self, record: ScorecardRow) -> str:
+        if record.value is None:
+            return record.missing_reason or ""
+        return f"{record.value_text} (provisional)" if record.provisional else record.value_text
+
+    def render_target(self, record: ScorecardRow) -> str:
+        return record.target_text or mark_safe('<span class="app-muted">None</span>')
+
+    def render_status(self, record: ScorecardRow) -> str:
+        return status_tag(record.status)
+
+    def value_status(self, record: ScorecardRow) -> str:
+        return f"{record.status.label} ({record.status.basis})"
+
+    def render_last_month(self, record: ScorecardRow) -> str:
+        return change_cell(record, record.on_last_month)
+
+    def value_last_month(self, record: ScorecardRow) -> str:
+        return describe_change(record.on_last_month, record.indicator)
+
+    def render_three_months(self, record: ScorecardRow) -> str:
+        return change_cell(record, record.on_three_months)
+
+    def value_three_months(self, record: ScorecardRow) -> str:
+        return describe_change(record.on_three_months, record.indicator)
+
+    def render_trend(self, record: ScorecardRow) -> str:
+        return sparkline(record.trend, record.indicator)

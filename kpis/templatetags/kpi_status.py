@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from kpis.formatting import format_value
+from kpis.months import month_label
+from kpis.status import Rag, Status
+
+register = template.Library()
+
+TAG_CLASSES = {
+    Rag.RED: "govuk-tag--red",
+    Rag.AMBER: "govuk-tag--yellow",
+    Rag.GREEN: "govuk-tag--green",
+    Rag.NONE: "govuk-tag--grey",
+}
+
+
+@register.simple_tag
+def status_tag(status: Status, show_basis: bool = True) -> str:
+    """The status word in a GOV.UK tag (colour only reinforces the word), then its basis."""
+    tag = format_html('<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES[status.rag], status.label)
+    if not show_basis:
+        return tag
+    return format_html('{} <span class="app-status-basis">{}</span>', tag, status.basis)
+
+
+@register.simple_tag
+def sparkline(trend: list[tuple], indicator, width: int = 96, height: int = 24) -> str:
+    """A small line of the last twelve months, labelled in words for screen readers."""
+    present = [(i, value) for i, (_, value) in enumerate(trend) if value is not None]
+    if not present:
+        return mark_safe('<span class="govuk-body-s">No data</span>')
+    low = min(value for _, value in present)
+    high = max(value for _, value in present)
+    span = (high - low) or Decimal(1)
+    step = width / max(len(trend) - 1, 1)
+
+    def point(i: int, value: Decimal) -> str:
+        y = height - 2 - float((value - low) / span) * (height - 4)
+        return f"{i * step:.1f},{y:.1f}"
+
+    # A gap in the data breaks the line rather than joining across it.
+    runs, current = [], []
+    for i, (_, value) in enumerate(trend):
+        if value is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point(i, value))
+    if current:
+        runs.append(current)
+    # Runs of two or more points are drawn as lines, lone points (between gaps) as dots.
+    lines = format_html_join(
+        "",
+        '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="2"/>',
+        ((" ".join(run),) for run in runs if len(run) > 1),
+    )
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="2" fill="currentColor"/>',
+        (tuple(run[0].split(",")) for run in runs if len(run) == 1),
+    )
+    first_index, first_value = present[0]
+    last_index, last_value = present[-1]
+    first_text = format_value(first_value, indicator.unit, indicator.decimal_places)
+    last_text = format_value(last_value, indicator.unit, indicator.decimal_places)
+    label = (
+        f"Trend over 12 months: {first_text} in {month_label(trend[first_index][0])}, {last_text} in "
+        f"{month_label(trend[last_index][0])}; {len(present)} of {len(trend)} months have a value"
+    )
+    return format_html(
+        '<svg class="app-sparkline" role="img" aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}">'
+        "<title>{}</title>{}{}</svg>",
+        label, width, height, width, height, label, lines, dots,
+    )  # fmt: skip
+
+
+@register.simple_tag
+def rag_tag(rag: Rag) -> str:
+    return format_html('<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES[rag], rag.label)
