@@ -3,7 +3,9 @@
 Runs Debian's Chromium (/usr/bin/chromium) through Playwright; `.ci/run` installs it.
 """
 
+import csv
 import os
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -53,6 +55,7 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def assert_no_axe_violations(page: Page) -> None:
@@ -60,18 +63,45 @@ def assert_no_axe_violations(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_a_board_member_signs_in_and_opens_indicator_5(page):
+def test_a_board_member_finds_pi_5_in_june_2022_and_opens_its_chart(page):
     make_user("reader", "Board member")
     sign_in(page, "reader")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Indicators").click()
-    page.get_by_role("link", name="Number of Children in need", exact=False).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Scorecard").click()
+    page.get_by_label("Month", exact=True).select_option("2022-06")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("June 2022")
+
+    pi_5 = page.get_by_role("row").filter(has_text="unallocated for longer than five working days")
+    expect(pi_5).to_contain_text("258")
+    expect(pi_5).to_contain_text("No status")  # the status is a word, not only a colour
+    expect(pi_5).to_contain_text("up 146, worsening")
+
+    pi_5.get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "unallocated for longer than five working days"
     )
+    chart = page.locator("#indicator-chart")
+    expect(chart).to_have_attribute("data-chart-drawn", "true")
+    expect(chart.locator("svg.main-svg").first).to_be_visible()
+    expect(page.locator("figcaption")).to_contain_text("Latest value 258 in June 2022")
     june_2022 = page.get_by_role("row", name="June 2022")
     expect(june_2022).to_contain_text("258")
-    expect(june_2022).to_contain_text("Published")
+
+
+def test_the_scorecard_sorts_by_status_and_downloads_what_it_shows(page):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    page.goto("/kpis/?month=2018-12")
+    # Chrome names the link "Status , sort ascending": the hidden hint is a separate box.
+    page.get_by_role("link", name=re.compile(r"^Status\W+sort ascending")).click()
+    first_status = page.locator("tbody tr").first.locator(".govuk-tag")
+    expect(first_status).to_have_text("Red")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this table as CSV").click()
+    with open(download.value.path(), encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert rows[0]["Status"].startswith("Red (")
 
 
 def test_the_stylesheet_loads_from_this_site(page):
@@ -89,12 +119,26 @@ def test_pages_before_sign_in_have_no_accessibility_violations(page, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/kpis/", "/kpis/5/", "/audits/returns/", "/audits/inspections/", "/finance/", "/figures/"]
+    "path",
+    [
+        "/",
+        "/kpis/",
+        "/kpis/?month=2022-06",
+        "/kpis/?month=2018-12",
+        "/kpis/5/",
+        "/kpis/2/?range=all",
+        "/help/statuses/",
+        "/audits/returns/",
+        "/audits/inspections/",
+        "/finance/",
+        "/figures/",
+    ],
 )
 def test_signed_in_pages_have_no_accessibility_violations(page, path):
     make_user("reader", "Board member")
     sign_in(page, "reader")
     page.goto(path)
+    page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page)
 
 
