@@ -71,6 +71,9 @@ class ScorecardTable(tables.Table):
         url = reverse("kpis:indicator_detail", args=[record.indicator.code])
         return format_html('<a class="govuk-link" href="{}">{}</a>', url, record.indicator.title)
 
+    def value_title(self, record: ScorecardRow) -> str:
+        return record.indicator.title
+
     def render_value(self, record: ScorecardRow) -> str:
         if record.value is None:
             return format_html('<span class="app-muted">{}</span>', record.missing_reason or "No value")
