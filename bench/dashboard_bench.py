@@ -42,9 +42,8 @@ def main() -> None:
         SeedLoader().load()
         started = time.perf_counter()
         generate(0, 300, 120)
-        print(
-            f"generated 300 indicators x 120 months in {time.perf_counter() - started:.1f} s ({connection.vendor})"
-        )
+        elapsed = time.perf_counter() - started
+        print(f"generated 300 indicators x 120 months in {elapsed:.1f} s ({connection.vendor})")
         client = Client()
         client.force_login(make_user("bench-board", "Board member"))
         for path in PAGES:
