@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks, and refuse to start without a secret."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -40,3 +41,19 @@ def test_demo_users_are_refused_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "Refusing to create demo users" in result.stderr
+
+
+def test_collectstatic_gives_hashed_cacheable_files_including_plotly(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    hashed_plotly = manifest["plotly/plotly.min.js"]
+    assert hashed_plotly != "plotly/plotly.min.js"  # a content hash in the name: cache it forever
+    assert (tmp_path / hashed_plotly).stat().st_size > 1_000_000
+    assert "css/app.css" in manifest and "govuk/govuk-frontend.min.js" in manifest
