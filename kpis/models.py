@@ -338,3 +338,46 @@ class ReportedFigure(models.Model):
         """The figure as the paper wrote it: ``23.9%``, ``474``, ``140.23``."""
         text = f"{self.value.normalize():,f}"
         return f"{text}%" if self.unit == Unit.PERCENTAGE else text
+
+
+class MonthlyReturn(models.Model):
+    """A month's return as a whole: its place in the draft → submitted → published workflow.
+
+    ``version`` goes up by one on every save, and a save must name the version it started
+    from; a save from an older version is refused, so no one overwrites what they never saw.
+    """
+
+    month = models.DateField(unique=True)
+    status = models.CharField(max_length=20, choices=ValueStatus, default=ValueStatus.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(name="kpis_return_month_first_day", condition=Q(month__day=1)),
+            models.CheckConstraint(
+                name="kpis_return_status_valid", condition=Q(status__in=ValueStatus.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Return {self.month:%Y-%m} ({self.get_status_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ValueStatus.PUBLISHED

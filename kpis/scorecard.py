@@ -25,6 +25,7 @@ from kpis.status import (
     Status,
     change_between,
     change_on_three_month_average,
+    choose_benchmark,
     compare_with_comparator,
     status_of,
 )
@@ -141,16 +142,18 @@ class Benchmarks:
                 return row
         return None
 
-    def status(self, indicator: Indicator, month: date, number: Decimal | None) -> Status:
-        return status_of(
-            number,
-            indicator.polarity,
+    def basis(self, indicator: Indicator, month: date) -> Benchmark | None:
+        """What the month is judged against: its target, else the SN, else the England average."""
+        return choose_benchmark(
             target_benchmark(self.target(indicator, month), indicator),
             comparator_benchmark(
                 self.comparator(indicator, Comparator.STATISTICAL_NEIGHBOURS, month), indicator, "SN"
             ),
             comparator_benchmark(self.comparator(indicator, Comparator.ENGLAND, month), indicator, "England"),
         )
+
+    def status(self, indicator: Indicator, month: date, number: Decimal | None) -> Status:
+        return status_of(number, indicator.polarity, self.basis(indicator, month))
 
 
 class ScorecardData:

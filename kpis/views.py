@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from kpis.filtersets import ScorecardFilterSet
+from kpis.history import value_changes
 from kpis.models import Indicator, ReportedFigure
 from kpis.months import month_key, month_label, parse_month
 from kpis.scorecard import (
@@ -100,6 +101,7 @@ class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
             range=chosen,
             ranges=[("12", "12 months"), ("24", "24 months"), ("all", "All")],
             reported_figures=list(indicator.reported_figures.order_by("as_at")),
+            history=value_changes(indicator) if sees_drafts(self.request.user) else ([], 0),
             month_key=month_key,
         )
         return context

@@ -91,6 +91,7 @@ _NAVIGATION = (
     # label, url name, permission needed, URL prefix that marks it as the current section
     ("Overview", "home", None, None),
     ("Scorecard", "kpis:indicator_list", "kpis.view_indicator", "/kpis/"),
+    ("Monthly returns", "returns:index", "kpis.add_monthlyvalue", "/returns/"),
     ("Audits", "audits:audit_list", "audits.view_auditreturn", "/audits/returns/"),
     ("Complaints", "audits:complaints", "audits.view_complaintsmonth", "/audits/complaints/"),
     ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),

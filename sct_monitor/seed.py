@@ -33,6 +33,7 @@ from kpis.models import (
     ComparatorValue,
     Frequency,
     Indicator,
+    MonthlyReturn,
     MonthlyValue,
     Polarity,
     ReportedFigure,
@@ -243,6 +244,11 @@ class SeedLoader:
             value = as_value(cell("value"), indicator.unit)
             rows.append(self.value_row(indicator, as_month(cell("month")), value, source))
         self.results["monthly values"] = upsert(MonthlyValue, ["indicator_id", "month"], rows)
+        # Each month the papers report is a published return, locked like any other.
+        months = sorted({row["month"] for row in rows})
+        self.results["monthly returns"] = upsert(
+            MonthlyReturn, ["month"], [{"month": m, "status": ValueStatus.PUBLISHED} for m in months]
+        )
 
     @staticmethod
     def value_row(indicator: Indicator, month: date, value: Decimal, source: str) -> dict[str, Any]:

@@ -30,12 +30,13 @@ def upsert(
     rows: Iterable[dict[str, Any]],
     existing: models.QuerySet | None = None,
     change_reason: str = "",
+    user=None,
 ) -> UpsertResult:
     """Create or update ``model`` rows identified by ``key_fields``.
 
     ``rows`` are dicts of field attname -> value (use ``indicator_id``, not ``indicator``).
     ``existing`` narrows the rows read back for comparison (default: all of the model).
-    ``change_reason`` is recorded on every history entry written.
+    ``change_reason`` and ``user`` are recorded on every history entry written.
     """
     queryset = existing if existing is not None else model.objects.all()
     current = {tuple(getattr(obj, name) for name in key_fields): obj for obj in queryset}
@@ -64,7 +65,9 @@ def upsert(
                 result.unchanged += 1
         result.objects[key] = obj
     if to_create:
-        bulk_create_with_history(to_create, model, batch_size=500, default_change_reason=change_reason)
+        bulk_create_with_history(
+            to_create, model, batch_size=500, default_change_reason=change_reason, default_user=user
+        )
         # bulk_create sets primary keys on PostgreSQL and SQLite; re-read to be sure everywhere.
         if any(obj.pk is None for obj in to_create):
             refreshed = {tuple(getattr(o, n) for n in key_fields): o for o in queryset.all()}
@@ -72,7 +75,8 @@ def upsert(
                 result.objects[key] = refreshed.get(key, result.objects[key])
     if to_update:
         bulk_update_with_history(
-            to_update, model, sorted(changed_fields), batch_size=500, default_change_reason=change_reason
-        )
+            to_update, model, sorted(changed_fields), batch_size=500,
+            default_change_reason=change_reason, default_user=user,
+        )  # fmt: skip
     result.created, result.updated = len(to_create), len(to_update)
     return result

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("kpis/", include("kpis.urls")),
+    path("returns/", include("kpis.return_urls")),
     path("figures/", include("kpis.figures_urls")),
     path("audits/", include("audits.urls")),
     path("finance/", include("finance.urls")),

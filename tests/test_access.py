@@ -25,7 +25,12 @@ PAGES = {
     "/audits/inspections/": set(ROLES),
     "/finance/": set(ROLES),
     "/help/statuses/": set(ROLES) | {None},
+    "/returns/": {PERFORMANCE_OFFICER, ADMINISTRATOR},
+    "/returns/go/?month=2022-07": {PERFORMANCE_OFFICER, ADMINISTRATOR},  # redirects to the return
+    "/returns/2022-07/": {PERFORMANCE_OFFICER, ADMINISTRATOR},
+    "/returns/2022-06/reopen/": {ADMINISTRATOR},
 }
+POST_ONLY = {"/returns/2022-07/publish/": {ADMINISTRATOR}}
 PUBLIC = {"/healthz", "/accounts/login/"}
 SIGN_OUT = "/accounts/logout/"  # POST only, for whoever is signed in: see test_login
 
@@ -44,13 +49,14 @@ def all_paths(resolver=None, prefix="") -> list[str]:
 
 
 def test_every_page_is_covered_by_the_access_table():
-    covered = {path.strip("/") for path in [*PAGES, *PUBLIC, SIGN_OUT]}
+    covered = {path.split("?")[0].strip("/") for path in [*PAGES, *POST_ONLY, *PUBLIC, SIGN_OUT]}
     for route in all_paths():
-        concrete = route.replace("<str:code>", "5").strip("/")
+        concrete = route.replace("<str:code>", "5").replace("<str:month>", "2022-07").strip("/")
+        concrete = concrete.replace("2022-07/reopen", "2022-06/reopen")
         assert concrete in covered, f"{route} has no entry in PAGES"
 
 
-@pytest.mark.parametrize("path", sorted(PAGES))
+@pytest.mark.parametrize("path", sorted([*PAGES, *POST_ONLY]))
 def test_a_signed_out_visitor_is_sent_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -61,8 +67,17 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, path):
 @pytest.mark.parametrize("path", sorted(PAGES))
 def test_each_role_sees_only_its_pages(client, path, role):
     client.force_login(make_user("someone", role))
-    expected = 200 if role in PAGES[path] else 403
+    allowed = 302 if path.startswith("/returns/go/") else 200
+    expected = allowed if role in PAGES[path] else 403
     assert client.get(path).status_code == expected
+
+
+@pytest.mark.parametrize("role", [*ROLES, None])
+@pytest.mark.parametrize("path", sorted(POST_ONLY))
+def test_actions_are_refused_to_roles_without_them(client, path, role):
+    client.force_login(make_user("someone", role))
+    response = client.post(path)
+    assert (response.status_code != 403) == (role in POST_ONLY[path])
 
 
 @pytest.mark.parametrize("path", sorted(PUBLIC))
@@ -85,7 +100,7 @@ def test_an_administrator_can_manage_indicators_and_users(client):
     assert client.get("/admin/auth/user/").status_code == 200
 
 
-@pytest.mark.parametrize("path", sorted(PAGES))
+@pytest.mark.parametrize("path", sorted([*PAGES, *POST_ONLY]))
 def test_board_members_cannot_post_to_any_page(client, path):
     client.force_login(make_user("someone", BOARD_MEMBER))
     assert client.post(path).status_code in {403, 405}
