@@ -147,3 +147,72 @@ def test_signing_out_returns_to_sign_in(page):
     sign_in(page, "reader")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+
+
+def fill_july_return(page: Page) -> None:
+    """Type June 2022's figures again (so nothing needs commentary) and a reason where June had none."""
+    from datetime import date
+
+    from kpis.models import Indicator, MonthlyValue
+
+    june = {v.indicator_id: v.value for v in MonthlyValue.objects.filter(month=date(2022, 6, 1))}
+    for indicator in Indicator.objects.filter(active=True):
+        if indicator.code == "CLA":
+            continue
+        if indicator.pk in june:
+            page.locator(f"#id_value_{indicator.pk}").fill(f"{june[indicator.pk].normalize():f}")
+        else:
+            page.locator(f"#id_reason_{indicator.pk}").select_option("not_collected")
+
+
+def test_an_officer_submits_july_2022_an_administrator_publishes_and_the_board_sees_it(browser, live_server):
+    from kpis.models import Indicator
+
+    SeedLoader().load()
+    make_user("officer", "Performance officer")
+    make_user("boss", "Administrator", is_staff=True)
+    make_user("reader", "Board member")
+    cla = Indicator.objects.get(code="CLA").pk
+
+    officer = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(officer, "officer")
+    officer.get_by_role("navigation", name="Menu").get_by_role("link", name="Monthly returns").click()
+    assert_no_axe_violations(officer)
+    officer.get_by_label("Open another month").fill("2022-07")
+    officer.get_by_role("button", name="Open").click()
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("July 2022")
+    assert_no_axe_violations(officer)
+
+    # The status the value would get appears as the officer types.
+    officer.locator(f"#id_value_{cla}").fill("900")
+    preview = officer.locator(".app-return-entry", has=officer.locator(f"#id_value_{cla}")).locator(
+        ".js-preview"
+    )
+    expect(preview).to_contain_text("Status if saved: Red target 796")
+    expect(preview).to_contain_text("Commentary needed")
+
+    # Submitting without commentary for the Red value saves nothing and says why.
+    fill_july_return(officer)
+    officer.get_by_role("button", name="Submit return").click()
+    expect(officer.locator(".govuk-error-summary")).to_contain_text(
+        "CLA: Enter commentary, because it is Red"
+    )
+    assert_no_axe_violations(officer)
+    officer.locator(f"#id_value_{cla}").fill("790")
+    officer.locator(f"#id_commentary_{cla}").fill("Fewer children entered care in July.")
+    officer.get_by_role("button", name="Submit return").click()
+    expect(officer.locator(".govuk-notification-banner")).to_contain_text("has been submitted")
+
+    administrator = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(administrator, "boss")
+    administrator.goto("/returns/2022-07/")
+    administrator.get_by_role("button", name="Publish July 2022").click()
+    expect(administrator.locator(".govuk-notification-banner")).to_contain_text("is published")
+
+    board = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(board, "reader")
+    board.goto("/kpis/?month=2022-07")
+    cla_row = board.get_by_role("row").filter(has_text="Children looked after").first
+    expect(cla_row).to_contain_text("790")
+    expect(cla_row).to_contain_text("Green")
+    expect(cla_row).not_to_contain_text("Provisional")
