@@ -24,7 +24,7 @@ OFFICER_EXTRA = [
     "kpis.change_monthlyvalue",
     "kpis.submit_return",
 ]
-ADMIN_APPS = (*DATA_APPS, "auth", "axes")
+ADMIN_APPS = (*DATA_APPS, "auth", "axes", "sct_monitor")
 
 
 def _view_permissions() -> Q:
@@ -97,6 +97,7 @@ _NAVIGATION = (
     ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),
     ("Finance", "finance:summary", "finance.view_budgetline", "/finance/"),
     ("Reported figures", "reported_figures", "kpis.view_reportedfigure", "/figures/"),
+    ("Imports", "imports:index", "sct_monitor.add_importlog", "/imports/"),
 )
 
 

@@ -19,6 +19,7 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     objects: dict[tuple, models.Model] = field(default_factory=dict)
+    changed_keys: set[tuple] = field(default_factory=set)  # keys created or updated
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
@@ -31,12 +32,14 @@ def upsert(
     existing: models.QuerySet | None = None,
     change_reason: str = "",
     user=None,
+    dry_run: bool = False,
 ) -> UpsertResult:
     """Create or update ``model`` rows identified by ``key_fields``.
 
     ``rows`` are dicts of field attname -> value (use ``indicator_id``, not ``indicator``).
     ``existing`` narrows the rows read back for comparison (default: all of the model).
     ``change_reason`` and ``user`` are recorded on every history entry written.
+    With ``dry_run`` nothing is written: the result says what would be.
     """
     queryset = existing if existing is not None else model.objects.all()
     current = {tuple(getattr(obj, name) for name in key_fields): obj for obj in queryset}
@@ -54,6 +57,7 @@ def upsert(
         if obj is None:
             obj = model(**row)
             to_create.append(obj)
+            result.changed_keys.add(key)
         else:
             differing = [name for name, value in row.items() if getattr(obj, name) != value]
             if differing:
@@ -61,9 +65,13 @@ def upsert(
                     setattr(obj, name, row[name])
                 changed_fields.update(differing)
                 to_update.append(obj)
+                result.changed_keys.add(key)
             else:
                 result.unchanged += 1
         result.objects[key] = obj
+    if dry_run:
+        result.created, result.updated = len(to_create), len(to_update)
+        return result
     if to_create:
         bulk_create_with_history(
             to_create, model, batch_size=500, default_change_reason=change_reason, default_user=user

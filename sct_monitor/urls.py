@@ -20,5 +20,6 @@ urlpatterns = [
     path("figures/", include("kpis.figures_urls")),
     path("audits/", include("audits.urls")),
     path("finance/", include("finance.urls")),
+    path("imports/", include("sct_monitor.import_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ A new page must be added to PAGES, or test_every_page_is_covered fails.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from sct_monitor.models import ImportLog
 from sct_monitor.roles import ADMINISTRATOR, BOARD_MEMBER, PERFORMANCE_OFFICER, role_permissions
 from tests.conftest import make_user
 
@@ -29,8 +30,19 @@ PAGES = {
     "/returns/go/?month=2022-07": {PERFORMANCE_OFFICER, ADMINISTRATOR},  # redirects to the return
     "/returns/2022-07/": {PERFORMANCE_OFFICER, ADMINISTRATOR},
     "/returns/2022-06/reopen/": {ADMINISTRATOR},
+    "/imports/": {ADMINISTRATOR},
+    "/imports/1/": {ADMINISTRATOR},
 }
-POST_ONLY = {"/returns/2022-07/publish/": {ADMINISTRATOR}}
+POST_ONLY = {"/returns/2022-07/publish/": {ADMINISTRATOR}, "/imports/1/apply/": {ADMINISTRATOR}}
+
+
+@pytest.fixture(autouse=True)
+def an_import_log(db):
+    ImportLog.objects.create(
+        pk=1, kind="kpi-long", file_name="a.csv", sha256="0" * 64, size=1, outcome="refused"
+    )
+
+
 PUBLIC = {"/healthz", "/accounts/login/"}
 SIGN_OUT = "/accounts/logout/"  # POST only, for whoever is signed in: see test_login
 
@@ -51,7 +63,8 @@ def all_paths(resolver=None, prefix="") -> list[str]:
 def test_every_page_is_covered_by_the_access_table():
     covered = {path.split("?")[0].strip("/") for path in [*PAGES, *POST_ONLY, *PUBLIC, SIGN_OUT]}
     for route in all_paths():
-        concrete = route.replace("<str:code>", "5").replace("<str:month>", "2022-07").strip("/")
+        concrete = route.replace("<str:code>", "5").replace("<str:month>", "2022-07").replace("<int:pk>", "1")
+        concrete = concrete.strip("/")
         concrete = concrete.replace("2022-07/reopen", "2022-06/reopen")
         assert concrete in covered, f"{route} has no entry in PAGES"
 

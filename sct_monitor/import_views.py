@@ -1,0 +1,91 @@
+"""Imports for administrators: upload, preview everything the file would do, then confirm."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sct_monitor.importing.engine import apply_import, plan_import, record
+from sct_monitor.importing.kinds import KINDS
+from sct_monitor.models import ImportLog, ImportOutcome
+
+IMPORT = "sct_monitor.add_importlog"
+LOG_ROWS = 50
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What does the file hold?",
+        choices=[(slug, kind.label) for slug, kind in KINDS.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the file holds"},
+    )
+    file = forms.FileField(
+        label="File (.csv or .xlsx)", error_messages={"required": "Select a file to import"}
+    )
+    override_published = forms.BooleanField(required=False, label="Change published months")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The file must be smaller than {limit} MB")
+        if not upload.name.lower().endswith((".csv", ".tsv", ".txt", ".xlsx")):
+            raise forms.ValidationError("The file must be a .csv or .xlsx file")
+        return upload
+
+
+@permission_required(IMPORT, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_index(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        override = form.cleaned_data["override_published"]
+        plan = plan_import(form.cleaned_data["kind"], upload.name, content, override)
+        log = ImportLog(user=request.user, kind=plan.kind, file_name=upload.name[:255])
+        log.sha256, log.size, log.override_published = plan.sha256, plan.size, override
+        if plan.ok:
+            log.content = content
+            record(log, plan, ImportOutcome.PREVIEWED)
+        else:
+            record(log, plan, ImportOutcome.REFUSED)
+        return redirect("imports:detail", pk=log.pk)
+    logs = ImportLog.objects.select_related("user").defer("content", "errors")[:LOG_ROWS]
+    status = 400 if form.errors else 200
+    return render(request, "imports/index.html", {"form": form, "logs": logs, "kinds": KINDS}, status=status)
+
+
+@permission_required(IMPORT, raise_exception=True)
+@require_http_methods(["GET"])
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(ImportLog.objects.select_related("user"), pk=pk)
+    plan = None
+    if log.outcome == ImportOutcome.PREVIEWED and log.content:
+        plan = plan_import(log.kind, log.file_name, bytes(log.content), log.override_published)
+    return render(request, "imports/detail.html", {"log": log, "plan": plan, "kind": KINDS.get(log.kind)})
+
+
+@permission_required(IMPORT, raise_exception=True)
+@require_POST
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(ImportLog, pk=pk)
+    if log.outcome != ImportOutcome.PREVIEWED or not log.content:
+        messages.error(
+            request, "This import has already been dealt with. Upload the file again to import it."
+        )
+        return redirect("imports:detail", pk=pk)
+    plan, log = apply_import(
+        log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log
+    )
+    if plan.ok:
+        messages.success(request, f"Imported {log.file_name}: {plan.summary()}.")
+    else:
+        messages.error(
+            request, "Nothing was imported: the data changed since the preview and the file now has errors."
+        )
+    return redirect("imports:detail", pk=pk)

@@ -1,0 +1,243 @@
+"""One import path for the web page and the command: read, check, preview, then write it all.
+
+``plan_import`` reads and checks a file and works out what it would create, update and leave
+unchanged, writing nothing. ``apply_import`` does the same again and, if there is still no
+error, writes every row in one transaction, recording who and which import in each history entry.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from finance.models import BudgetLine, FinancialYear
+from kpis.models import ComparatorValue, Indicator, MonthlyReturn, MonthlyValue, ValueStatus
+from kpis.months import month_label
+from sct_monitor.importing.kinds import KINDS, Parsed, Planned, Problem
+from sct_monitor.importing.reading import RawTable, ReadError, read_table
+from sct_monitor.models import ImportLog, ImportOutcome
+from sct_monitor.upsert import UpsertResult, upsert
+
+MAX_ERRORS_SHOWN = 500
+
+
+def no_progress(done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class Plan:
+    kind: str
+    file_name: str
+    sha256: str
+    size: int
+    override_published: bool
+    table: RawTable | None = None
+    parsed: Parsed = field(default_factory=Parsed)
+    results: list[tuple[str, UpsertResult]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(self.parsed.problems, key=lambda p: (p.line, p.column))
+
+    @property
+    def ok(self) -> bool:
+        return not self.parsed.problems
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(result, attribute) for _, result in self.results)
+
+    def summary(self) -> str:
+        created, updated, unchanged = (self.total(name) for name in ("created", "updated", "unchanged"))
+        return f"{created} created, {updated} updated, {unchanged} unchanged"
+
+
+LABELS = {
+    MonthlyValue: "KPI values",
+    ComparatorValue: "comparator values",
+    MonthlyReturn: "monthly returns (months new to the service, as published)",
+    FinancialYear: "financial years",
+    BudgetLine: "budget lines",
+}
+
+
+def label_for(model) -> str:
+    return LABELS.get(model, str(model._meta.verbose_name_plural))
+
+
+def existing_for(planned: Planned):
+    """Only the rows a file can touch are read back for comparison."""
+    if planned.model is MonthlyValue:
+        return MonthlyValue.objects.filter(month__in={row["month"] for row in planned.rows})
+    if planned.model is ComparatorValue:
+        return ComparatorValue.objects.filter(indicator_id__in={row["indicator_id"] for row in planned.rows})
+    return planned.model.objects.all()
+
+
+def rows_for(planned: Planned) -> list[dict]:
+    """The rows as the model holds them. Budget lines name their financial year by its start
+    year; the year's id is looked up now, after the years themselves have been written."""
+    if planned.model is not BudgetLine:
+        return planned.rows
+    years = dict(FinancialYear.objects.values_list("start_year", "id"))
+    return [
+        {
+            **{k: v for k, v in row.items() if k != "start_year"},
+            "financial_year_id": years.get(row["start_year"]),
+        }
+        for row in planned.rows
+    ]
+
+
+def find_duplicates(plan: Plan) -> None:
+    for planned in plan.parsed.planned:
+        if planned.model is FinancialYear:
+            continue
+        first_line: dict[tuple, int] = {}
+        keep_rows, keep_lines = [], []
+        # Budget lines are keyed by their year's start until the year has an id.
+        fields = [name.replace("financial_year_id", "start_year") for name in planned.key_fields]
+        for row, line in zip(planned.rows, planned.lines, strict=True):
+            key = tuple(row.get(name) for name in fields)
+            if key in first_line:
+                plan.parsed.problems.append(Problem(line, "", "", f"duplicate of line {first_line[key]}"))
+                continue
+            first_line[key] = line
+            keep_rows.append(row)
+            keep_lines.append(line)
+        planned.rows, planned.lines = keep_rows, keep_lines
+
+
+def add_return_rows(plan: Plan) -> dict:
+    """Imported values take their month's return status; months with no return yet become
+    published returns, since administrators import figures that have already been reported."""
+    values = next((p for p in plan.parsed.planned if p.model is MonthlyValue), None)
+    if values is None or not values.rows:
+        return {}
+    months = {row["month"] for row in values.rows}
+    statuses = dict(MonthlyReturn.objects.filter(month__in=months).values_list("month", "status"))
+    for row in values.rows:
+        row["status"] = statuses.get(row["month"], ValueStatus.PUBLISHED)
+    new_months = sorted(months - set(statuses))
+    if new_months:
+        returns = Planned(MonthlyReturn, ["month"])
+        for month in new_months:
+            returns.rows.append({"month": month, "status": ValueStatus.PUBLISHED})
+            returns.lines.append(0)
+        plan.parsed.planned.append(returns)
+    return statuses
+
+
+def check_published(plan: Plan, planned: Planned, result: UpsertResult, statuses: dict) -> None:
+    if plan.override_published or planned.model is not MonthlyValue:
+        return
+    line_of = {
+        (row["indicator_id"], row["month"]): line
+        for row, line in zip(planned.rows, planned.lines, strict=True)
+    }
+    for key in sorted(result.changed_keys, key=lambda k: line_of[k]):
+        month = key[1]
+        if statuses.get(month) == ValueStatus.PUBLISHED:
+            plan.parsed.problems.append(
+                Problem(
+                    line_of[key], "month", f"{month:%Y-%m}",
+                    f"{month_label(month)} is published; tick 'Change published months' to change it",
+                )
+            )  # fmt: skip
+
+
+def plan_import(
+    kind: str,
+    file_name: str,
+    content: bytes,
+    override_published: bool = False,
+    progress: Callable = no_progress,
+) -> Plan:
+    plan = Plan(kind, file_name, hashlib.sha256(content).hexdigest(), len(content), override_published)
+    problems = plan.parsed.problems
+    if kind not in KINDS:
+        problems.append(Problem(0, "", kind, f"not a kind of import; use one of {', '.join(KINDS)}"))
+        return plan
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        problems.append(Problem(0, "", "", f"the file is larger than the {limit} MB limit; split it"))
+        return plan
+    try:
+        plan.table = read_table(file_name, content)
+    except ReadError as exc:
+        problems.append(Problem(0, "", "", f"cannot read {file_name}: {exc}"))
+        return plan
+    if len(plan.table.lines) > settings.IMPORT_MAX_ROWS + 1:
+        problems.append(
+            Problem(
+                0,
+                "",
+                "",
+                f"the file has {len(plan.table.lines) - 1:,} rows; the limit is {settings.IMPORT_MAX_ROWS:,}",
+            )
+        )
+        return plan
+    context = {
+        "indicators": {i.code: i for i in Indicator.objects.all()},
+        "missing_reasons": {
+            (v.indicator_id, v.month): v.missing_reason
+            for v in MonthlyValue.objects.filter(value__isnull=True).only(
+                "indicator_id", "month", "missing_reason"
+            )
+        },
+    }
+    KINDS[kind].parse(plan.table, context, plan.parsed, progress)
+    find_duplicates(plan)
+    statuses = add_return_rows(plan)
+    for planned in plan.parsed.planned:
+        result = upsert(
+            planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned), dry_run=True
+        )
+        check_published(plan, planned, result, statuses)
+        plan.results.append((label_for(planned.model), result))
+    return plan
+
+
+def apply_import(
+    kind: str, file_name: str, content: bytes, user, override_published: bool = False, via: str = "web",
+    progress: Callable = no_progress, log: ImportLog | None = None,
+) -> tuple[Plan, ImportLog]:  # fmt: skip
+    """Check again and, with no error, write every row in one transaction; log the outcome."""
+    plan = plan_import(kind, file_name, content, override_published, progress)
+    log = log or ImportLog(user=user, kind=kind, file_name=file_name[:255], via=via)
+    log.sha256, log.size, log.override_published = plan.sha256, plan.size, override_published
+    if not plan.ok:
+        record(log, plan, ImportOutcome.REFUSED)
+        return plan, log
+    with transaction.atomic():
+        log.outcome = ImportOutcome.IMPORTED
+        log.save()
+        reason = f"Import {log.pk}: {kind} from {file_name}"[:100]
+        plan.results = []
+        for planned in plan.parsed.planned:
+            result = upsert(
+                planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned),
+                change_reason=reason, user=user,
+            )  # fmt: skip
+            plan.results.append((label_for(planned.model), result))
+        record(log, plan, ImportOutcome.IMPORTED)
+    return plan, log
+
+
+def record(log: ImportLog, plan: Plan, outcome: str) -> None:
+    log.outcome = outcome
+    log.rows = plan.parsed.rows_read
+    log.created, log.updated, log.unchanged = (
+        plan.total("created"),
+        plan.total("updated"),
+        plan.total("unchanged"),
+    )
+    log.error_count = len(plan.parsed.problems)
+    log.errors = "\n".join(str(p) for p in plan.problems[:MAX_ERRORS_SHOWN])
+    log.finished_at = timezone.now()
+    if outcome == ImportOutcome.IMPORTED:
+        log.content = b""
+    log.save()
