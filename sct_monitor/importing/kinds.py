@@ -33,11 +33,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return (
-            f"{where}: {self.value!r}: {self.message}"
-            if self.value != "" or self.column
-            else f"{where}: {self.message}"
-        )
+        value = f" {self.value!r}:" if self.value else ""
+        return f"{where}:{value} {self.message}"
 
 
 @dataclass
