@@ -12,6 +12,9 @@ from typing import Any
 from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+# Rows per INSERT or UPDATE: large enough to be fast, small enough for SQLite's variable limit.
+BATCH_SIZE = 2000
+
 
 @dataclass
 class UpsertResult:
@@ -74,7 +77,7 @@ def upsert(
         return result
     if to_create:
         bulk_create_with_history(
-            to_create, model, batch_size=500, default_change_reason=change_reason, default_user=user
+            to_create, model, batch_size=BATCH_SIZE, default_change_reason=change_reason, default_user=user
         )
         # bulk_create sets primary keys on PostgreSQL and SQLite; re-read to be sure everywhere.
         if any(obj.pk is None for obj in to_create):
@@ -83,7 +86,7 @@ def upsert(
                 result.objects[key] = refreshed.get(key, result.objects[key])
     if to_update:
         bulk_update_with_history(
-            to_update, model, sorted(changed_fields), batch_size=500,
+            to_update, model, sorted(changed_fields), batch_size=BATCH_SIZE,
             default_change_reason=change_reason, default_user=user,
         )  # fmt: skip
     result.created, result.updated = len(to_create), len(to_update)

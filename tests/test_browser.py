@@ -216,3 +216,26 @@ def test_an_officer_submits_july_2022_an_administrator_publishes_and_the_board_s
     expect(cla_row).to_contain_text("790")
     expect(cla_row).to_contain_text("Green")
     expect(cla_row).not_to_contain_text("Provisional")
+
+
+def test_an_administrator_previews_then_imports_a_file(page, tmp_path):
+    from kpis.models import MonthlyValue
+
+    make_user("boss", "Administrator", is_staff=True)
+    sign_in(page, "boss")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Imports").click()
+    assert_no_axe_violations(page)
+    upload = tmp_path / "july.csv"
+    upload.write_text(
+        "indicator_code,month,value,commentary\n5,2022-07,240,Fewer unallocated\n", encoding="utf-8"
+    )
+    page.get_by_label("KPI values, one per line").check()
+    page.get_by_label("File (.csv or .xlsx)").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    confirm = page.get_by_role("button", name="Import 2 created, 0 updated, 0 unchanged")
+    expect(confirm).to_be_visible()
+    assert_no_axe_violations(page)
+    assert not MonthlyValue.objects.filter(month="2022-07-01").exists()
+    confirm.click()
+    expect(page.locator(".govuk-panel")).to_contain_text("2 created, 0 updated, 0 unchanged")
+    assert MonthlyValue.objects.get(indicator__code="5", month="2022-07-01").value == 240
