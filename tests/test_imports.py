@@ -337,3 +337,18 @@ def test_only_administrators_can_import_and_the_data_is_unchanged(client, role):
     assert upload(client, b"indicator_code,month,value\n5,2022-06,1\n").status_code == 403
     assert kpi("5", "2022-06").value == 258
     assert not ImportLog.objects.exists()
+
+
+def test_the_command_shows_progress_on_a_large_file(tmp_path, capsys):
+    rows = "".join(f"1,{2030 + m // 12}-{m % 12 + 1:02d},50\n" for m in range(6000))
+    path = tmp_path / "large.csv"
+    path.write_text("indicator_code,month,value\n" + rows, encoding="utf-8")
+    call_command("import_data", "kpi-long", str(path), "--dry-run")
+    progress = capsys.readouterr().err
+    assert "checking [" in progress and "100% (6,000/6,000 rows)" in progress
+
+
+def test_a_comparator_period_that_ends_before_it_starts_is_an_error():
+    content = b"indicator_code,comparator,period,value,source\n1,sn,2018-12 to 2018-01,50,Test\n"
+    problems = errors(plan_import("comparators", "c.csv", content))
+    assert problems == ["line 2, column period: '2018-12 to 2018-01': the period ends before it starts"]
