@@ -221,6 +221,21 @@ def comparator_kind(text: str) -> str | None:
     return COMPARATOR_HEADERS.get(header)
 
 
+def wide_cell(
+    cells: list[str], i: int, header: list[str], indicator, line: int, parsed: Parsed
+) -> Decimal | None:
+    """The number in column ``i``, checked against the indicator's unit; an error is noted."""
+    text = cells[i].strip() if i < len(cells) else ""
+    try:
+        value = number(header[i], text, blank=True)
+        if value is not None and (problem := value_problem(value, indicator.unit)):
+            raise Fail(header[i], text, problem)
+    except Fail as fail:
+        parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
+        return None
+    return value
+
+
 def parse_kpi_wide(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
     """The board report's table: a row per indicator, a column per month (Jan-18, Apr - 22...),
     optional SN / England / West Midlands averages; other columns (arrows...) are ignored."""
@@ -259,28 +274,13 @@ def parse_kpi_wide(table: RawTable, context: dict, parsed: Parsed, progress: Cal
         except Fail as fail:
             parsed.problems.append(Problem(line, header[0] or "indicator code", fail.value, fail.message))
             continue
+
         for i, when in months.items():
-            text = month_cells.get(i, "")
-            try:
-                value = number(header[i], text, blank=True)
-                if value is None:
-                    continue
-                if problem := value_problem(value, indicator.unit):
-                    raise Fail(header[i], text, problem)
-            except Fail as fail:
-                parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
-                continue
-            parsed.add(values, line, value_row(indicator, when, value, "", None))
+            if (value := wide_cell(cells, i, header, indicator, line, parsed)) is not None:
+                parsed.add(values, line, value_row(indicator, when, value, "", None))
         for i, kind in comparators.items():
-            text = cells[i].strip() if i < len(cells) else ""
-            try:
-                value = number(header[i], text, blank=True)
-                if value is None:
-                    continue
-                if problem := value_problem(value, indicator.unit):
-                    raise Fail(header[i], text, problem)
-            except Fail as fail:
-                parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
+            value = wide_cell(cells, i, header, indicator, line, parsed)
+            if value is None:
                 continue
             parsed.add(
                 benchmarks,
