@@ -381,3 +381,86 @@ class MonthlyReturn(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ValueStatus.PUBLISHED
+
+
+class Suppression(models.TextChoices):
+    """DfE's codes for a cell with no number; never to be read as zero."""
+
+    CONFIDENTIAL = "c", "Confidential (c)"
+    ROUNDS_TO_ZERO = "k", "Rounds to zero (k)"
+    LOW_RELIABILITY = "u", "Low reliability (u)"
+    NOT_AVAILABLE = "x", "Not available (x)"
+    NOT_APPLICABLE = "z", "Not applicable (z)"
+    LOW = "low", "Low (fewer than a threshold)"
+
+
+class GeographicLevel(models.TextChoices):
+    NATIONAL = "national", "National"
+    REGIONAL = "regional", "Regional"
+    LOCAL_AUTHORITY = "la", "Local authority"
+
+
+class AreaValue(models.Model):
+    """A published DfE figure for one area (England, a region or a local authority) and date."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="area_values")
+    as_at = models.DateField(help_text="The date the figure describes, such as 30 September 2025.")
+    level = models.CharField(max_length=10, choices=GeographicLevel)
+    area_code = models.CharField(max_length=20, help_text="Old LA code (333), region or country code.")
+    area_name = models.CharField(max_length=100)
+    region_name = models.CharField(max_length=100, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    suppression = models.CharField(max_length=5, choices=Suppression, blank=True)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["indicator", "as_at", "level", "area_code"]
+        indexes = [models.Index(fields=["indicator", "as_at", "level"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "as_at", "level", "area_code"], name="kpis_area_value_unique"
+            ),
+            models.CheckConstraint(
+                name="kpis_area_value_or_suppression",
+                condition=(Q(value__isnull=False) & Q(suppression=""))
+                | (Q(value__isnull=True) & ~Q(suppression="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.area_name} {self.as_at}"
+
+
+class NeighbourModel(models.Model):
+    """A DfE statistical-neighbour model: each LA's ten closest authorities."""
+
+    name = models.CharField(max_length=100, unique=True)
+    applies_from = models.DateField(help_text="Figures describing this date or later use this model.")
+    source = models.CharField(max_length=300)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-applies_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighbour(models.Model):
+    model = models.ForeignKey(NeighbourModel, on_delete=models.CASCADE, related_name="links")
+    la_code = models.CharField(max_length=10)
+    neighbour_code = models.CharField(max_length=10)
+    rank = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["model", "la_code", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "la_code", "rank"], name="kpis_neighbour_unique"),
+            models.CheckConstraint(
+                name="kpis_neighbour_rank_1_to_10", condition=Q(rank__gte=1, rank__lte=10)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.la_code} → {self.neighbour_code} ({self.rank})"

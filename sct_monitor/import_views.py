@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sct_monitor.importing.engine import apply_import, plan_import, record
-from sct_monitor.importing.kinds import KINDS
+from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
 
 IMPORT = "sct_monitor.add_importlog"

@@ -172,6 +172,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 TRUST_NAME = env_str("TRUST_NAME", "Sandwell Children's Trust")
+# The local authority the trust serves, for DfE comparisons: its old code, ONS code and region.
+HOME_LA_CODE = env_str("HOME_LA_CODE", "333")
+HOME_LA_ONS_CODE = env_str("HOME_LA_ONS_CODE", "E08000028")
+HOME_LA_NAME = env_str("HOME_LA_NAME", "Sandwell")
+HOME_REGION = env_str("HOME_REGION", "West Midlands")
 SERVICE_NAME = "SCT Monitor"
 
 LOGGING = {

@@ -75,7 +75,11 @@ def upsert(
     if dry_run:
         result.created, result.updated = len(to_create), len(to_update)
         return result
-    if to_create:
+    # Models without change history (published reference data such as DfE tables) are written plainly.
+    historical = hasattr(model, "history")
+    if to_create and not historical:
+        model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    elif to_create:
         bulk_create_with_history(
             to_create, model, batch_size=BATCH_SIZE, default_change_reason=change_reason, default_user=user
         )
@@ -84,7 +88,9 @@ def upsert(
             refreshed = {tuple(getattr(o, n) for n in key_fields): o for o in queryset.all()}
             for key in list(result.objects):
                 result.objects[key] = refreshed.get(key, result.objects[key])
-    if to_update:
+    if to_update and not historical:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=BATCH_SIZE)
+    elif to_update:
         bulk_update_with_history(
             to_update, model, sorted(changed_fields), batch_size=BATCH_SIZE,
             default_change_reason=change_reason, default_user=user,

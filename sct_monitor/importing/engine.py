@@ -14,10 +14,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from finance.models import BudgetLine, FinancialYear
-from kpis.models import ComparatorValue, Indicator, MonthlyReturn, MonthlyValue, ValueStatus
+from kpis.dfe_comparators import refresh_dfe_comparators
+from kpis.models import (
+    AreaValue,
+    ComparatorValue,
+    Indicator,
+    MonthlyReturn,
+    MonthlyValue,
+    Neighbour,
+    NeighbourModel,
+    ValueStatus,
+)
 from kpis.months import month_label
-from sct_monitor.importing.kinds import KINDS, Parsed, Planned, Problem
+from sct_monitor.importing.kinds import Parsed, Planned, Problem
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
+from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
 from sct_monitor.upsert import UpsertResult, upsert
 
@@ -61,6 +72,9 @@ LABELS = {
     MonthlyReturn: "monthly returns (months new to the service, as published)",
     FinancialYear: "financial years",
     BudgetLine: "budget lines",
+    AreaValue: "DfE figures (England, regions and local authorities)",
+    NeighbourModel: "statistical-neighbour models",
+    Neighbour: "statistical-neighbour links",
 }
 
 
@@ -74,32 +88,49 @@ def existing_for(planned: Planned):
         return MonthlyValue.objects.filter(month__in={row["month"] for row in planned.rows})
     if planned.model is ComparatorValue:
         return ComparatorValue.objects.filter(indicator_id__in={row["indicator_id"] for row in planned.rows})
+    if planned.model is AreaValue:
+        return AreaValue.objects.filter(
+            indicator_id__in={row["indicator_id"] for row in planned.rows},
+            as_at__in={row["as_at"] for row in planned.rows},
+        )
+    if planned.model is Neighbour:
+        return Neighbour.objects.filter(model__name__in={row["model_name"] for row in planned.rows})
     return planned.model.objects.all()
 
 
+# Rows that name their parent by a natural key until the parent has an id:
+# model -> (the row's natural-key field, the foreign-key field, how to look the ids up).
+PARENTS = {
+    BudgetLine: (
+        "start_year",
+        "financial_year_id",
+        lambda: dict(FinancialYear.objects.values_list("start_year", "id")),
+    ),
+    Neighbour: ("model_name", "model_id", lambda: dict(NeighbourModel.objects.values_list("name", "id"))),
+}
+
+
 def rows_for(planned: Planned) -> list[dict]:
-    """The rows as the model holds them. Budget lines name their financial year by its start
-    year; the year's id is looked up now, after the years themselves have been written."""
-    if planned.model is not BudgetLine:
+    """The rows as the model holds them, parents' ids looked up now (after parents are written)."""
+    if planned.model not in PARENTS:
         return planned.rows
-    years = dict(FinancialYear.objects.values_list("start_year", "id"))
+    natural, foreign, lookup = PARENTS[planned.model]
+    ids = lookup()
     return [
-        {
-            **{k: v for k, v in row.items() if k != "start_year"},
-            "financial_year_id": years.get(row["start_year"]),
-        }
+        {**{k: v for k, v in row.items() if k != natural}, foreign: ids.get(row[natural])}
         for row in planned.rows
     ]
 
 
 def find_duplicates(plan: Plan) -> None:
     for planned in plan.parsed.planned:
-        if planned.model is FinancialYear:
+        if planned.model in (FinancialYear, NeighbourModel):
             continue
         first_line: dict[tuple, int] = {}
         keep_rows, keep_lines = [], []
-        # Budget lines are keyed by their year's start until the year has an id.
-        fields = [name.replace("financial_year_id", "start_year") for name in planned.key_fields]
+        # Rows are keyed by their parent's natural key until the parent has an id.
+        natural, foreign, _ = PARENTS.get(planned.model, ("", "", None))
+        fields = [natural if name == foreign and foreign else name for name in planned.key_fields]
         for row, line in zip(planned.rows, planned.lines, strict=True):
             key = tuple(row.get(name) for name in fields)
             if key in first_line:
@@ -223,6 +254,9 @@ def apply_import(
                 change_reason=reason, user=user,
             )  # fmt: skip
             plan.results.append((label_for(planned.model), result))
+        if kind in ("dfe-ees", "sn-model"):
+            derived = refresh_dfe_comparators(change_reason=reason, user=user)
+            plan.results.append(("SN, England and West Midlands comparators (recomputed)", derived))
         record(log, plan, ImportOutcome.IMPORTED)
     return plan, log
 

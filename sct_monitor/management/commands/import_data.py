@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from sct_monitor.importing.engine import apply_import, plan_import
-from sct_monitor.importing.kinds import KINDS
+from sct_monitor.importing.registry import KINDS
 
 PROGRESS_FROM_ROWS = 5_000
 
