@@ -97,3 +97,32 @@ def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool =
         },
     )
     return json.loads(figure.to_json())
+
+
+BAR_COLOURS = {
+    "home": "#1d70b8",
+    "neighbour": "#b1b4b6",
+    "sn": "#4c2c92",
+    "region": "#b58840",
+    "england": "#0b0c0c",
+}
+
+
+def area_figure(comparison, indicator) -> dict:
+    """Horizontal bars, home authority first; the table beside it carries the same figures."""
+    bars = [bar for bar in comparison.bars if bar.value is not None]
+    figure = go.Figure(
+        go.Bar(
+            x=[float(bar.value) for bar in bars],
+            y=[bar.name for bar in bars],
+            orientation="h",
+            marker={"color": [BAR_COLOURS[bar.kind] for bar in bars]},
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=80 + 28 * len(bars), font=FONT, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+        margin={"l": 200, "r": 16, "t": 8, "b": 32}, showlegend=False,
+        yaxis={"autorange": "reversed"}, xaxis={"gridcolor": "#e5e5e5", "rangemode": "tozero"},
+    )  # fmt: skip
+    return json.loads(figure.to_json())

@@ -1,14 +1,18 @@
 import csv
+from collections import defaultdict
 
 import django_tables2 as tables
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Count, Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
+from kpis.area_comparison import area_comparison
 from kpis.filtersets import ScorecardFilterSet
 from kpis.history import value_changes
-from kpis.models import Indicator, ReportedFigure
+from kpis.models import ComparatorValue, Indicator, Neighbour, NeighbourModel, ReportedFigure
 from kpis.months import month_key, month_label, parse_month
 from kpis.scorecard import (
     MonthCoverage,
@@ -21,6 +25,7 @@ from kpis.series import IndicatorSeries
 from kpis.tables import ScorecardTable
 from kpis.visibility import sees_drafts, visible_values
 from sct_monitor.csv_safety import safe_text_cell
+from sct_monitor.models import ImportLog
 
 
 def chosen_month(requested: str, coverage: list[MonthCoverage]) -> tuple[MonthCoverage | None, str]:
@@ -102,6 +107,7 @@ class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
             ranges=[("12", "12 months"), ("24", "24 months"), ("all", "All")],
             reported_figures=list(indicator.reported_figures.order_by("as_at")),
             history=value_changes(indicator) if sees_drafts(self.request.user) else ([], 0),
+            areas=area_comparison(indicator),
             month_key=month_key,
         )
         return context
@@ -114,3 +120,40 @@ class ReportedFigureListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return ReportedFigure.objects.select_related("indicator").order_by("topic", "as_at", "label")
+
+
+class ComparatorSourcesView(PermissionRequiredMixin, TemplateView):
+    """Each comparator's source, the periods it covers, the neighbour models and the DfE imports."""
+
+    permission_required = "kpis.view_comparatorvalue"
+    template_name = "kpis/comparators.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sources = (
+            ComparatorValue.objects.values("source")
+            .annotate(first=Min("period_start"), last=Max("period_start"), count=Count("id"))
+            .order_by("-last", "source")
+        )
+        codes = defaultdict(set)
+        for source, code in ComparatorValue.objects.values_list("source", "indicator__code").distinct():
+            codes[source].add(code)
+        home_links = defaultdict(list)
+        for model_id, code in (
+            Neighbour.objects.filter(la_code=settings.HOME_LA_CODE)
+            .order_by("rank")
+            .values_list("model_id", "neighbour_code")
+        ):
+            home_links[model_id].append(code)
+        models = list(NeighbourModel.objects.all())
+        for model in models:
+            model.home_neighbours = home_links.get(model.pk, [])
+        context.update(
+            sources=[{**row, "codes": ", ".join(sorted(codes[row["source"]]))} for row in sources],
+            models=models,
+            imports=ImportLog.objects.filter(kind__in=["dfe-ees", "sn-model"], outcome="imported").defer(
+                "content"
+            )[:20],
+            home_name=settings.HOME_LA_NAME,
+        )
+        return context

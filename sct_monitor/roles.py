@@ -97,6 +97,7 @@ _NAVIGATION = (
     ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),
     ("Finance", "finance:summary", "finance.view_budgetline", "/finance/"),
     ("Reported figures", "reported_figures", "kpis.view_reportedfigure", "/figures/"),
+    ("Comparators", "comparators", "kpis.view_comparatorvalue", "/comparators/"),
     ("Imports", "imports:index", "sct_monitor.add_importlog", "/imports/"),
 )
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kpis import views as kpi_views
 from sct_monitor import views
 
 admin.site.site_header = "SCT Monitor administration"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("returns/", include("kpis.return_urls")),
     path("figures/", include("kpis.figures_urls")),
+    path("comparators/", kpi_views.ComparatorSourcesView.as_view(), name="comparators"),
     path("audits/", include("audits.urls")),
     path("finance/", include("finance.urls")),
     path("imports/", include("sct_monitor.import_urls")),

@@ -3,7 +3,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from kpis.charts import indicator_figure
+from kpis.charts import area_figure, indicator_figure
+from kpis.formatting import format_value
 from kpis.series import IndicatorSeries
 
 register = template.Library()
@@ -34,3 +35,21 @@ def chart_scripts() -> str:
         static("plotly/plotly.min.js"),
         static("js/charts.js"),
     )
+
+
+@register.simple_tag
+def area_chart(comparison, indicator, chart_id: str) -> str:
+    """The home authority against its neighbours, region and England, in a captioned figure."""
+    home = comparison.bars[0]
+    home_value = format_value(home.value, indicator.unit, indicator.decimal_places) or "no figure"
+    caption = f"{indicator.title} at {comparison.as_at:%d %B %Y}: {home.name} {home_value}"
+    if comparison.ranking:
+        caption += f", {comparison.ranking.description}"
+    if comparison.mean and comparison.mean.value is not None:
+        mean = format_value(comparison.mean.value, indicator.unit, indicator.decimal_places)
+        caption += f"; {comparison.mean.description} {mean}"
+    return render_to_string(
+        "includes/chart_figure.html",
+        {"chart_id": chart_id, "spec_id": f"{chart_id}-spec", "spec": area_figure(comparison, indicator),
+         "caption": caption + ".", "alt": f"Bar chart. {caption}.", "static": True},
+    )  # fmt: skip
