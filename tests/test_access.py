@@ -25,6 +25,7 @@ PAGES = {
     "/audits/complaints/": set(ROLES),
     "/audits/inspections/": set(ROLES),
     "/finance/": set(ROLES),
+    "/comparators/": set(ROLES),
     "/help/statuses/": set(ROLES) | {None},
     "/returns/": {PERFORMANCE_OFFICER, ADMINISTRATOR},
     "/returns/go/?month=2022-07": {PERFORMANCE_OFFICER, ADMINISTRATOR},  # redirects to the return
