@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format assets collectstatic setup-db clean
+.PHONY: run test lint format assets collectstatic setup-db dfe clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ setup-db: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_data
 	$(BIN)/python manage.py create_demo_users
+
+# Import the DfE files in ../shared/data/dfe (neighbour models, workforce, children looked after).
+DFE_DIR ?= ../shared/data/dfe
+dfe: export DEBUG ?= 1
+dfe: setup-db
+	$(BIN)/python manage.py import_data sn-model $(DFE_DIR)/New_Statistical_Neighbour_Groupings_April_2021.csv
+	$(BIN)/python manage.py import_data sn-model $(DFE_DIR)/sn_model_2025_wide.csv
+	$(BIN)/python manage.py import_data dfe-ees $(DFE_DIR)/csww_indicators_2017_to_2025.csv
+	$(BIN)/python manage.py import_data dfe-ees $(DFE_DIR)/cla_number_and_rate_per_10k_children.csv
 
 # Lint, then every test. Browser tests need Chromium at /usr/bin/chromium
 # (apt-get install -y chromium; .ci/run installs it).
