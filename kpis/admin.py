@@ -39,8 +39,7 @@ class MonthlyValueAdmin(SimpleHistoryAdmin):
     list_select_related = ["indicator"]
     search_fields = ["indicator__code", "commentary"]
     date_hierarchy = "month"
-    readonly_fields = ["entered_by", "entered_at", "updated_at", "submitted_by", "submitted_at",
-                       "published_by", "published_at"]  # fmt: skip
+    readonly_fields = ["entered_at", "updated_at"]
 
 
 @admin.register(ComparatorValue)

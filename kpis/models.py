@@ -189,7 +189,11 @@ class ValueStatus(models.TextChoices):
 
 
 class MonthlyValue(models.Model):
-    """One indicator's figure for one month, or the reason there is none."""
+    """One indicator's figure for one month, or the reason there is none.
+
+    Who changed it and when is in its history (``history``); who submitted and published the
+    month is on the month's ``MonthlyReturn``.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     month = models.DateField(help_text="The first day of the month the value reports.")
@@ -201,19 +205,8 @@ class MonthlyValue(models.Model):
     commentary = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ValueStatus, default=ValueStatus.DRAFT)
     source = models.CharField(max_length=300, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     entered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    published_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -98,15 +98,14 @@ def return_form(request: HttpRequest, month: str) -> HttpResponse:
             messages.success(request, f"The return for {month_label(chosen)} has been {done}.")
             return redirect("returns:form", month=month)
         return render_form(request, chosen, record, form, data, status=400)
-    initial = {"version": record.version}
-    for row in data.rows():
-        pk = row.indicator.pk
+    form = ReturnForm(data_for_month=data)
+    form.initial = {"version": record.version}
+    for pk, row in form.rows.items():
         current = data.value(row.indicator, chosen)
         if current:
-            initial[f"value_{pk}"] = "" if current.value is None else f"{current.value.normalize():f}"
-            initial[f"reason_{pk}"] = current.missing_reason
-            initial[f"commentary_{pk}"] = current.commentary
-    form = ReturnForm(initial=initial, data_for_month=data)
+            form.initial[f"value_{pk}"] = "" if current.value is None else f"{current.value.normalize():f}"
+            form.initial[f"reason_{pk}"] = current.missing_reason
+            form.initial[f"commentary_{pk}"] = current.commentary
     return render_form(request, chosen, record, form, data)
 
 

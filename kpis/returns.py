@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kpis.formatting import format_value
 from kpis.models import Indicator, MissingReason, MonthlyReturn, MonthlyValue, ValueStatus
 from kpis.rules import value_problem
 from kpis.scorecard import ScorecardData, ScorecardRow
@@ -71,7 +70,6 @@ class Entry:
     value: Decimal | None
     missing_reason: str
     commentary: str
-    status: Status | None = None
 
     @property
     def empty(self) -> bool:
@@ -124,8 +122,8 @@ class ReturnForm(forms.Form):
                 if reason:
                     self.add_error(reason_field, f"{indicator.code}: Remove the reason, or clear the value")
                     continue
-                entry.status = self.month_data.benchmarks.status(indicator, self.month_data.month, value)
-                why = commentary_needed(row, entry.status, value)
+                status = self.month_data.benchmarks.status(indicator, self.month_data.month, value)
+                why = commentary_needed(row, status, value)
                 if why and not commentary:
                     self.add_error(note_field, f"{indicator.code}: Enter commentary, because {why}")
             elif not reason and (
@@ -227,7 +225,3 @@ def set_value_status(month: date, status: str, user, reason: str) -> None:
         MonthlyValue, ["indicator_id", "month"], rows,
         existing=MonthlyValue.objects.filter(month=month), change_reason=reason, user=user,
     )  # fmt: skip
-
-
-def describe_value(entry_value: Decimal | None, indicator: Indicator) -> str:
-    return format_value(entry_value, indicator.unit, indicator.decimal_places)

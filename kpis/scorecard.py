@@ -82,9 +82,6 @@ class ScorecardRow:
     def status_sort(self) -> int:
         return RAG_ORDER[self.status.rag]
 
-    def change_text(self, change: Change) -> str:
-        return describe_change(change, self.indicator)
-
 
 def describe_change(change: Change, indicator: Indicator, reference: str = "") -> str:
     """``up 2.3 points, worsening`` / ``no change`` / ``not known: no value last month``.
