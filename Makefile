@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format assets collectstatic setup-db dfe clean
+.PHONY: run test lint format assets collectstatic setup-db dfe clean install
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# The virtualenv with every requirement (run and test do this themselves).
+install: $(STAMP)
 
 # Development server on http://127.0.0.1:8000 with the seed data and the demo users.
 run setup-db: export DEBUG ?= 1

@@ -3,7 +3,10 @@
 from datetime import date
 from decimal import Decimal
 
-from kpis.models import ComparatorValue, Indicator, MonthlyValue, Target, ValueStatus
+from django.utils import timezone
+
+from kpis.models import ComparatorValue, Indicator, MonthlyReturn, MonthlyValue, Target, ValueStatus
+from kpis.publishing import refresh_published_months
 from kpis.scorecard import add_months
 
 # The seed's latest month, so that generated rows land on the overview too.
@@ -12,7 +15,8 @@ LAST_MONTH = date(2023, 2, 1)
 
 def generate(first: int, last: int, months: int) -> None:
     """Indicators G<first>..G<last-1> with ``months`` monthly values ending LAST_MONTH, a target
-    and an SN comparator each, so that statuses, movements and comparisons all have work to do."""
+    and an SN comparator each, so that statuses, movements and comparisons all have work to do.
+    The months are published, as board members read them."""
     indicators = Indicator.objects.bulk_create(
         Indicator(
             code=f"G{i}", title=f"Generated {i}", service_area=f"Area {i % 7}", frequency="monthly",
@@ -43,3 +47,9 @@ def generate(first: int, last: int, months: int) -> None:
         )
         for indicator in indicators
     )  # fmt: skip
+    written = [add_months(LAST_MONTH, -m) for m in range(months)]
+    held = set(MonthlyReturn.objects.filter(month__in=written).values_list("month", flat=True))
+    MonthlyReturn.objects.bulk_create(
+        MonthlyReturn(month=month, status=ValueStatus.PUBLISHED) for month in written if month not in held
+    )
+    refresh_published_months(written, None, "Generated data", timezone.now())

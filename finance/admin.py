@@ -11,7 +11,15 @@ class FinancialYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(SimpleHistoryAdmin):
-    list_display = ["financial_year", "category", "description", "budget", "forecast", "outturn", "variance"]
+    list_display = [
+        "financial_year",
+        "category",
+        "description",
+        "budget",
+        "forecast",
+        "outturn",
+        "stated_variance",
+    ]
     list_filter = ["financial_year", "category"]
 
 

@@ -44,10 +44,11 @@ class BudgetCategory(models.TextChoices):
 
 
 class BudgetLine(models.Model):
-    """A line of the trust's budget for a period: budget, forecast or outturn, in pounds.
+    """A line of the trust's budget for a period (a year, or one month's position), in pounds.
 
-    Papers often state only a forecast variance ("a budget pressure estimated to be
-    £5.9m"), so every amount is optional but at least one must be given.
+    The variance is worked out from the budget and the forecast (or outturn), never typed.
+    Papers sometimes state only a variance ("a budget pressure estimated to be £5.9m") with no
+    budget or forecast; that is kept as ``stated_variance`` with its source, and only then.
     """
 
     financial_year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="lines")
@@ -57,12 +58,15 @@ class BudgetLine(models.Model):
     budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     forecast = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     outturn = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    variance = models.DecimalField(
+    stated_variance = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Forecast or outturn less budget: positive is an overspend, negative a surplus.",
+        help_text="A variance a paper states without its budget and forecast: positive is an overspend.",
+    )
+    month = models.DateField(
+        null=True, blank=True, help_text="For a month's position: the first day of the month it describes."
     )
     source = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
@@ -81,7 +85,17 @@ class BudgetLine(models.Model):
                 condition=Q(budget__isnull=False)
                 | Q(forecast__isnull=False)
                 | Q(outturn__isnull=False)
-                | Q(variance__isnull=False),
+                | Q(stated_variance__isnull=False),
+            ),
+            models.CheckConstraint(
+                # Where the variance can be worked out, it is; a stated one is only for lines without.
+                name="finance_line_variance_not_typed",
+                condition=Q(stated_variance__isnull=True)
+                | Q(budget__isnull=True)
+                | (Q(forecast__isnull=True) & Q(outturn__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="finance_line_month_first_day", condition=Q(month__isnull=True) | Q(month__day=1)
             ),
             models.CheckConstraint(
                 name="finance_line_budget_not_negative",
@@ -94,6 +108,18 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.financial_year} {self.description}"
+
+    @property
+    def variance(self):
+        """Outturn (or, before it, forecast) less budget; positive is an overspend. None when unknown."""
+        latest = self.outturn if self.outturn is not None else self.forecast
+        if self.budget is not None and latest is not None:
+            return latest - self.budget
+        return self.stated_variance
+
+    @property
+    def variance_is_stated(self) -> bool:
+        return self.stated_variance is not None
 
 
 class SpendingSummary(models.Model):

@@ -74,6 +74,18 @@ def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool =
         targets = series.target_segments()
         if targets:
             traces.append(step_trace(targets, "Target", "#0b0c0c", "longdash"))
+        trajectory = series.trajectory_points()
+        if trajectory:
+            traces.append(
+                go.Scatter(
+                    x=[month.isoformat() for month, _ in trajectory],
+                    y=[float(value) for _, value in trajectory],
+                    name="Target trajectory",
+                    mode="lines",
+                    line={"color": "#0b0c0c", "dash": "longdash", "width": 2},
+                    hovertemplate="Trajectory: %{y}<extra></extra>",
+                )
+            )
         for kind, name in COMPARATOR_SERIES:
             segments = series.comparator_segments(kind)
             if segments:
@@ -93,7 +105,8 @@ def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool =
         yaxis={
             "title": {"text": unit_title.get(indicator.unit, "")},
             "gridcolor": "#e5e5e5",
-            "rangemode": "tozero",
+            # Percentages from zero; counts and rates fit their range, so a gap to the target shows.
+            "rangemode": "tozero" if indicator.unit == "percentage" else "normal",
         },
     )
     return json.loads(figure.to_json())

@@ -16,6 +16,11 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
     AS_AT_MONTH_END = "as_at_month_end", "As at month end"
     CUMULATIVE = "cumulative", "Cumulative"
+    QUARTERLY = "quarterly", "Quarterly (reported in June, September, December and March)"
+
+
+# The last month of each quarter of the financial year: when quarterly indicators report.
+QUARTER_END_MONTHS = (3, 6, 9, 12)
 
 
 class Polarity(models.TextChoices):
@@ -88,6 +93,17 @@ class Indicator(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Amber band when the status is judged against a comparator; targets carry their own.",
     )
+    significant_variance = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=(
+            "A move on the previous period larger than this needs commentary when the return is "
+            "submitted (Schedule 6 para 4.2.2). Blank: only Red values need commentary."
+        ),
+    )
     active = models.BooleanField(default=True)
     display_order = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
@@ -112,6 +128,10 @@ class Indicator(models.Model):
                 name="kpis_indicator_bands_not_negative",
                 condition=Q(no_change_band__gte=0, amber_tolerance__gte=0),
             ),
+            models.CheckConstraint(
+                name="kpis_indicator_variance_not_negative",
+                condition=Q(significant_variance__isnull=True) | Q(significant_variance__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,21 +145,57 @@ class Indicator(models.Model):
         MonthlyValue.objects.filter(indicator=self).exclude(unit=self.unit).update(unit=self.unit)
         ComparatorValue.objects.filter(indicator=self).exclude(unit=self.unit).update(unit=self.unit)
 
+    @property
+    def is_quarterly(self) -> bool:
+        return self.frequency == Frequency.QUARTERLY
+
+    @property
+    def period_months(self) -> int:
+        """How many months apart its values are: 3 for quarterly indicators, else 1."""
+        return 3 if self.is_quarterly else 1
+
+    @property
+    def period_word(self) -> str:
+        return "quarter" if self.is_quarterly else "month"
+
+    def reports_in(self, month) -> bool:
+        """Whether a value is expected for ``month``: quarterly ones only at a quarter's end."""
+        return not self.is_quarterly or month.month in QUARTER_END_MONTHS
+
+
+class TargetJudgement(models.TextChoices):
+    """How a target judges the months of its year."""
+
+    EVERY_MONTH = "monthly", "Every month, against the target"
+    TRAJECTORY = "trajectory", "Against a straight-line trajectory to the target by its date"
+    AT_DUE_DATE = "at_due_date", "Only at its date"
+
 
 class Target(models.Model):
-    """The target an indicator is held to for one financial year (April to March)."""
+    """The target an indicator is held to for one financial year (April to March).
+
+    A range (caseloads of 15 to 18) is ``value`` to ``value_to``; it is judged against its worse
+    end. An end-point target ("796 children in care by 31 March 2023") has a ``due`` date and is
+    judged either against a straight line from the year's opening value or only at that date.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     financial_year = models.PositiveSmallIntegerField(
         help_text="The year the financial year starts in: 2022 means 2022/23."
     )
-    value = models.DecimalField(max_digits=12, decimal_places=4)
-    range_start = models.DecimalField(
+    value = models.DecimalField(
+        max_digits=12, decimal_places=4, help_text="The target, or a range's low end."
+    )
+    value_to = models.DecimalField(
         max_digits=12,
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="For a target stated as a range (a caseload of 15 to 18), its other end.",
+        help_text="For a target stated as a range (a caseload of 15 to 18), its high end.",
+    )
+    judged = models.CharField(max_length=20, choices=TargetJudgement, default=TargetJudgement.EVERY_MONTH)
+    due = models.DateField(
+        null=True, blank=True, help_text="For an end-point target, the date it is to be met by."
     )
     amber_tolerance = models.DecimalField(
         max_digits=12,
@@ -164,6 +220,18 @@ class Target(models.Model):
                 name="kpis_target_year_plausible",
                 condition=Q(financial_year__gte=2000, financial_year__lte=2100),
             ),
+            models.CheckConstraint(
+                name="kpis_target_range_ordered",
+                condition=Q(value_to__isnull=True) | Q(value_to__gt=F("value")),
+            ),
+            models.CheckConstraint(
+                name="kpis_target_judged_valid", condition=Q(judged__in=TargetJudgement.values)
+            ),
+            models.CheckConstraint(
+                name="kpis_target_end_point_has_date",
+                condition=Q(judged=TargetJudgement.EVERY_MONTH, due__isnull=True)
+                | (~Q(judged=TargetJudgement.EVERY_MONTH) & Q(due__isnull=False)),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +240,21 @@ class Target(models.Model):
     @property
     def financial_year_label(self) -> str:
         return financial_year_label(self.financial_year)
+
+    @property
+    def year_key(self) -> str:
+        """``2022-23``: the financial year as written in URLs."""
+        return self.financial_year_label.replace("/", "-")
+
+    @property
+    def is_end_point(self) -> bool:
+        return self.judged != TargetJudgement.EVERY_MONTH
+
+    def judged_value(self, polarity: str) -> Decimal:
+        """The end a range is judged against: its worse end by polarity."""
+        if self.value_to is None:
+            return self.value
+        return self.value if polarity == Polarity.HIGHER_IS_BETTER else self.value_to
 
 
 class MissingReason(models.TextChoices):
@@ -311,6 +394,11 @@ class ReportedFigure(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="reported_figures"
     )
+    series = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="Figures of one series (such as establishment) are drawn together.",
+    )
     source = models.CharField(max_length=300)
     quote = models.TextField(blank=True)
 
@@ -356,6 +444,8 @@ class MonthlyReturn(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField(blank=True)
+    # How many times the month has been published: 0 never, 1 first publication, 2+ corrections.
+    published_revision = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
 
@@ -374,6 +464,19 @@ class MonthlyReturn(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ValueStatus.PUBLISHED
+
+    @property
+    def is_reopened(self) -> bool:
+        """Published before and now open for a correction; the board still sees the published figures."""
+        return not self.is_published and self.published_revision > 0
+
+    @property
+    def state_label(self) -> str:
+        if not self.pk:
+            return "Not started"
+        if self.is_reopened:
+            return f"Reopened ({self.get_status_display().lower()})"
+        return self.get_status_display()
 
 
 class Suppression(models.TextChoices):
@@ -457,3 +560,230 @@ class Neighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.la_code} → {self.neighbour_code} ({self.rank})"
+
+
+class Publication(models.Model):
+    """One publication of a month: the first (revision 1) or a correction (2 and later).
+
+    Its values (``PublishedValue``) are what the board saw, frozen with the status, basis, target
+    and comparators of the day, so later changes to targets or comparators never rewrite them.
+    """
+
+    month = models.DateField()
+    revision = models.PositiveIntegerField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="Why a published month was corrected.")
+    return_version = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["month", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "revision"], name="kpis_publication_unique"),
+            models.CheckConstraint(name="kpis_publication_month_first_day", condition=Q(month__day=1)),
+            models.CheckConstraint(name="kpis_publication_revision_positive", condition=Q(revision__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} revision {self.revision}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.revision > 1
+
+
+class PublishedValue(models.Model):
+    """A value as the board saw it when its month was published, with its judgement frozen.
+
+    Rows of earlier revisions are kept (``is_current`` false) so the history of what was shown
+    survives; board pages read only the current rows.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="published_values")
+    month = models.DateField()
+    is_current = models.BooleanField(default=True)
+    value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    missing_reason = models.CharField(max_length=30, choices=MissingReason, blank=True)
+    commentary = models.TextField(blank=True)
+    # The judgement of the day: status, what it was judged against, the target as shown.
+    rag = models.CharField(max_length=10)
+    basis = models.CharField(max_length=300, blank=True)
+    target_text = models.CharField(max_length=100, blank=True)
+    # Comparators and movements as shown: {"comparators": [...], "on_last_month": "...", ...}
+    details = models.JSONField(default=dict, blank=True)
+    # The latest correction of this figure, if any: what it was, when and why it changed.
+    revised = models.BooleanField(default=False)
+    was_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    was_missing_reason = models.CharField(max_length=30, choices=MissingReason, blank=True)
+    was_commentary = models.TextField(blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True)
+    revision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["month", "indicator"]
+        indexes = [
+            models.Index(fields=["is_current", "month", "indicator"]),
+            models.Index(fields=["indicator", "month"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month"],
+                condition=Q(is_current=True),
+                name="kpis_published_value_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "indicator"], name="kpis_published_value_once_per_publication"
+            ),
+            models.CheckConstraint(
+                name="kpis_published_value_or_missing_reason",
+                condition=(Q(value__isnull=False) & Q(missing_reason=""))
+                | (Q(value__isnull=True) & ~Q(missing_reason="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.month:%Y-%m} (published)"
+
+    # Board pages read these rows where officers read MonthlyValue; both answer ``status``.
+    @property
+    def status(self) -> str:
+        return ValueStatus.PUBLISHED
+
+    def same_figure_as(self, value, missing_reason: str, commentary: str) -> bool:
+        return (self.value, self.missing_reason, self.commentary) == (value, missing_reason, commentary)
+
+
+class ImprovementPlan(models.Model):
+    """An improvement plan: its priorities and enablers, how success is measured, and its reviews."""
+
+    name = models.CharField(max_length=200, unique=True)
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityKind(models.TextChoices):
+    PRIORITY = "priority", "Priority"
+    ENABLER = "enabler", "Enabler"
+
+
+class PlanPriority(models.Model):
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="priorities")
+    kind = models.CharField(max_length=10, choices=PriorityKind, default=PriorityKind.PRIORITY)
+    number = models.PositiveSmallIntegerField()
+    area = models.CharField(max_length=100, blank=True, help_text="People, Practice, Partnerships...")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True, help_text="Paragraphs; lines starting '- ' are a list.")
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "kind", "number"]
+        verbose_name_plural = "plan priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "number"], name="kpis_plan_priority_unique"),
+            models.CheckConstraint(
+                name="kpis_plan_priority_kind_valid", condition=Q(kind__in=PriorityKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.get_kind_display()} {self.number}"
+
+
+class MeasureKind(models.TextChoices):
+    QUANTITATIVE = "quantitative", "Quantitative"
+    QUALITATIVE = "qualitative", "Qualitative"
+
+
+class Expected(models.TextChoices):
+    INCREASE = "increase", "To increase"
+    DECREASE = "decrease", "To decrease"
+    NONE = "", "Not a figure"
+
+
+class SuccessMeasure(models.Model):
+    """How a plan says its success will show; linked to the indicator that measures it, if any."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(max_length=20, choices=MeasureKind)
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.SET_NULL, null=True, blank=True, related_name="success_measures"
+    )
+    expected = models.CharField(max_length=10, choices=Expected, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "order"], name="kpis_measure_unique"),
+            models.CheckConstraint(name="kpis_measure_kind_valid", condition=Q(kind__in=MeasureKind.values)),
+            models.CheckConstraint(
+                name="kpis_measure_expected_needs_indicator",
+                condition=Q(expected="") | Q(indicator__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.get_kind_display()} measure {self.order}"
+
+
+class PlanMilestone(models.Model):
+    """A plan's stated aim for a date, such as 'Requires Improvement' by 2020."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="milestones")
+    by = models.DateField(help_text="The end of the year it is to be reached by.")
+    outcome = models.CharField(max_length=100, help_text="The Ofsted judgement aimed for.")
+    statement = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "by"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "by", "outcome"], name="kpis_milestone_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} by {self.by:%Y}"
+
+
+class ReviewNote(models.Model):
+    """A 12-weekly review of progress on a plan (or one of its priorities)."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="reviews")
+    priority = models.ForeignKey(
+        PlanPriority, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    on = models.DateField()
+    text = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} on {self.on}"

@@ -13,13 +13,18 @@ _MONTHS = {
 # "Jan-18", "Apr - 22", "May – 22" (en dash), "June - 22", "Sept 2021", "jan 18"
 _LABEL = re.compile(r"^\s*([A-Za-z]+)\s*[-–—/ ]\s*(\d{2}|\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-01)?\s*$")
+# "07/2022", "7/2022": how spreadsheets and people in the UK write a month
+_SLASHED = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 
 
 def parse_month(text: str) -> date:
     """The first day of the month named by ``text`` (``2018-01``, ``Jan-18``, ``May – 22``...)."""
     iso = _ISO.match(text)
-    if iso:
-        year, month = int(iso.group(1)), int(iso.group(2))
+    slashed = _SLASHED.match(text)
+    if iso or slashed:
+        year, month = (
+            (int(iso.group(1)), int(iso.group(2))) if iso else (int(slashed.group(2)), int(slashed.group(1)))
+        )
         if not 1 <= month <= 12:
             raise ValueError(f"{text!r} is not a month: {month} is not between 1 and 12")
         return date(year, month, 1)
@@ -29,7 +34,7 @@ def parse_month(text: str) -> date:
         if name in _MONTHS:
             year = int(year_text) + 2000 if len(year_text) == 2 else int(year_text)
             return date(year, _MONTHS[name], 1)
-    raise ValueError(f"{text!r} is not a month such as 2022-06, Jun-22 or June - 22")
+    raise ValueError(f"{text!r} is not a month such as 2022-06, 06/2022, Jun-22 or June 2022")
 
 
 def month_key(month: date) -> str:

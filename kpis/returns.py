@@ -1,7 +1,13 @@
 """Monthly returns: what an entry needs, and saving, submitting, publishing and reopening.
 
-Every save is all or nothing and names the version of the return it started from; a save
-from an older version is refused (``StaleReturn``) and writes nothing.
+Every write to a month (a save, a submission, an import, a reopening, a publication) advances
+its return's version, and every write names the version it started from: a write from an older
+version is refused (``StaleReturn``) and changes nothing.
+
+What the contract asks (Schedule 6 para 4.2.2) is checked on submission: a figure or a reason for
+every indicator due that month, and commentary on Red values and significant variances. A draft
+is refused only for values that cannot be held. When a published month is corrected, only the
+figures that differ from the published ones are checked again.
 """
 
 from dataclasses import dataclass
@@ -13,25 +19,36 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kpis.models import Indicator, MissingReason, MonthlyReturn, MonthlyValue, ValueStatus
+from kpis.models import (
+    Indicator,
+    MissingReason,
+    MonthlyReturn,
+    MonthlyValue,
+    Publication,
+    PublishedValue,
+    ValueStatus,
+)
+from kpis.months import month_label
+from kpis.publishing import plan_snapshots, write_publication
 from kpis.rules import value_problem
-from kpis.scorecard import ScorecardData, ScorecardRow
+from kpis.scorecard import ScorecardData, ScorecardRow, add_months, size_of
 from kpis.status import Rag, Status
 from sct_monitor.upsert import upsert
 
 
 class StaleReturn(Exception):
-    """Someone saved the return after this person opened it."""
+    """Someone wrote to the month after this person opened it."""
 
-    def __init__(self, current: MonthlyReturn):
+    def __init__(self, current: MonthlyReturn, action: str = "saved this return"):
         self.current = current
         who = current.updated_by.get_username() if current.updated_by else "someone"
         when = (
             timezone.localtime(current.updated_at).strftime("%H:%M on %d %B %Y") if current.updated_at else ""
         )
         super().__init__(
-            f"{who} saved this return at {when}, after you opened it. Nothing you entered has been saved. "
-            "Open the return again to see their figures, then make your changes."
+            f"{who} changed this return at {when}, after you opened it. "
+            f"Nothing you entered has been {action}. "
+            "Open the return again to see the figures as they are now, then make your changes."
         )
 
 
@@ -53,20 +70,27 @@ def parse_number(text: str) -> Decimal | None:
     return number
 
 
-def commentary_needed(row: ScorecardRow, status: Status, value: Decimal) -> str:
-    """Why this value needs commentary (a Red status or a significant move), or ``""``."""
+def commentary_needed(indicator: Indicator, status: Status, value: Decimal, previous: Decimal | None,
+                      previous_month: date) -> str:  # fmt: skip
+    """Why a submitted value needs commentary (Red, or a move beyond the significant variance), or ``""``."""
     if status.rag is Rag.RED:
         return "it is Red"
-    previous = row.trend[-2][1] if len(row.trend) > 1 else None
-    if previous is not None and abs(value - previous) > row.indicator.no_change_band:
-        return "it moved from last month's value"
+    variance = indicator.significant_variance
+    if variance is None or previous is None:
+        return ""
+    moved = abs(value - previous)
+    if moved > variance:
+        return (
+            f"it moved {size_of(value - previous, indicator)} from {month_label(previous_month)}, "
+            f"more than its significant variance of {size_of(variance, indicator)}"
+        )
     return ""
 
 
 @dataclass
 class Entry:
     indicator: Indicator
-    row: ScorecardRow  # last month's value, status and this month's benchmarks
+    row: ScorecardRow  # last period's value, status and this month's benchmarks
     value: Decimal | None
     missing_reason: str
     commentary: str
@@ -75,16 +99,35 @@ class Entry:
     def empty(self) -> bool:
         return self.value is None and not self.missing_reason and not self.commentary
 
+    def same_as(self, held: MonthlyValue | PublishedValue | None) -> bool:
+        """Whether this entry holds exactly what ``held`` holds (both empty counts as the same)."""
+        if held is None:
+            return self.empty
+        return (self.value, self.missing_reason, self.commentary) == (
+            held.value,
+            held.missing_reason,
+            held.commentary,
+        )
+
 
 class ReturnForm(forms.Form):
-    """One value, missing reason and commentary per active indicator, checked together."""
+    """One value, missing reason and commentary per indicator due this month, checked together."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, data_for_month: ScorecardData, **kwargs):
         super().__init__(*args, **kwargs)
         self.month_data = data_for_month
-        self.rows = {row.indicator.pk: row for row in data_for_month.rows()}
+        month = data_for_month.month
+        self.rows = {
+            row.indicator.pk: row for row in data_for_month.rows() if row.indicator.reports_in(month)
+        }
+        # What the board saw, for a month being corrected: untouched figures are not checked again.
+        self.published = {
+            pk: data_for_month.published.get((pk, month))
+            for pk in self.rows
+            if (pk, month) in data_for_month.published
+        }
         reasons = [("", "Select a reason"), *MissingReason.choices]
         for pk, row in self.rows.items():
             self.fields[f"value_{pk}"] = forms.CharField(required=False, label=f"{row.indicator.code} value")
@@ -100,9 +143,20 @@ class ReturnForm(forms.Form):
         self.entries: list[Entry] = []
         self.completing = False
 
+    @property
+    def correcting(self) -> bool:
+        return bool(self.published)
+
+    def checked_on_submit(self, entry: Entry) -> bool:
+        """A first submission checks every figure; a correction only those that differ from the published."""
+        if not self.correcting:
+            return True
+        return not entry.same_as(self.published.get(entry.indicator.pk))
+
     def clean(self):
         cleaned = super().clean()
         self.entries = []
+        month = self.month_data.month
         for pk, row in self.rows.items():
             indicator = row.indicator
             value_field, reason_field, note_field = f"value_{pk}", f"reason_{pk}", f"commentary_{pk}"
@@ -122,41 +176,72 @@ class ReturnForm(forms.Form):
                 if reason:
                     self.add_error(reason_field, f"{indicator.code}: Remove the reason, or clear the value")
                     continue
-                status = self.month_data.benchmarks.status(indicator, self.month_data.month, value)
-                why = commentary_needed(row, status, value)
-                if why and not commentary:
-                    self.add_error(note_field, f"{indicator.code}: Enter commentary, because {why}")
-            elif not reason and (
-                self.completing or commentary or row.value is not None or row.missing_reason
-            ):
-                # Submitting needs every figure; commentary needs a figure; and a saved figure is
-                # never silently dropped by clearing its box.
-                self.add_error(value_field, f"{indicator.code}: Enter a value, or select why it is missing")
+            elif commentary and not reason:
+                # A figure's commentary needs the figure, or the reason there is none, to be held.
+                self.add_error(
+                    value_field,
+                    f"{indicator.code}: Enter a value, or select why it is missing, to keep the commentary",
+                )
+                continue
             self.entries.append(entry)
+            if self.completing and self.checked_on_submit(entry):
+                self.check_for_submission(entry, month)
         return cleaned
+
+    def check_for_submission(self, entry: Entry, month: date) -> None:
+        indicator, pk = entry.indicator, entry.indicator.pk
+        if entry.value is None:
+            if not entry.missing_reason:
+                self.add_error(f"value_{pk}", f"{indicator.code}: Enter a value, or select why it is missing")
+            return
+        status = self.month_data.benchmarks.status(indicator, month, entry.value)
+        previous_month = add_months(month, -indicator.period_months)
+        previous = self.month_data.number(indicator, previous_month)
+        why = commentary_needed(indicator, status, entry.value, previous, previous_month)
+        if why and not entry.commentary:
+            self.add_error(f"commentary_{pk}", f"{indicator.code}: Enter commentary, because {why}")
+
+    def changes_nothing(self) -> bool:
+        """Whether saving these entries would leave the month as it is (a repeated submission)."""
+        month = self.month_data.month
+        return all(entry.same_as(self.month_data.value(entry.indicator, month)) for entry in self.entries)
 
 
 def current_return(month: date) -> MonthlyReturn:
     """The month's return, unsaved (version 0, draft) if nobody has started it."""
-    return MonthlyReturn.objects.filter(month=month).first() or MonthlyReturn(month=month)
+    return MonthlyReturn.objects.select_related("updated_by", "submitted_by", "published_by").filter(
+        month=month
+    ).first() or MonthlyReturn(month=month)
 
 
-@transaction.atomic
-def save_return(
-    month: date, user, entries: list[Entry], expected_version: int, submit: bool
-) -> MonthlyReturn:
-    """Write every entered figure of the return, or nothing; refuse a save from an old version."""
+def claim_version(month: date, user, expected_version: int, action: str = "saved") -> MonthlyReturn:
+    """Lock the month's return and advance its version, or refuse if it moved since ``expected_version``."""
     record, _ = MonthlyReturn.objects.select_for_update().get_or_create(month=month)
-    if record.is_published:
-        raise LockedReturn("This month is published. An administrator must reopen it before it can change.")
-    # Conditional update: only the save that still holds the version it read goes through.
-    now = timezone.now()
+    # Conditional update: only the write that still holds the version it read goes through.
     moved = MonthlyReturn.objects.filter(pk=record.pk, version=expected_version).update(
-        version=F("version") + 1, updated_by=user, updated_at=now
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
     )
     if not moved:
         record.refresh_from_db()
-        raise StaleReturn(record)
+        raise StaleReturn(record, action)
+    record.refresh_from_db()
+    return record
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    record: MonthlyReturn
+    removed: list[str]  # codes of figures whose boxes were cleared in a draft
+
+
+@transaction.atomic
+def save_return(month: date, user, entries: list[Entry], expected_version: int, submit: bool) -> SaveResult:
+    """Write every entered figure of the return, or nothing; refuse a save from an old version."""
+    current = MonthlyReturn.objects.select_for_update().filter(month=month).first()
+    if current is not None and current.is_published:
+        raise LockedReturn("This month is published. An administrator must reopen it before it can change.")
+    record = claim_version(month, user, expected_version)
+    now = timezone.now()
     status = ValueStatus.SUBMITTED if submit else record.status
     if submit:
         MonthlyReturn.objects.filter(pk=record.pk).update(
@@ -175,42 +260,59 @@ def save_return(
         for entry in entries
         if not entry.empty
     ]
-    existing = MonthlyValue.objects.filter(month=month)
     reason = "Return submitted" if submit else "Return saved as draft"
+    existing = MonthlyValue.objects.filter(month=month)
     upsert(MonthlyValue, ["indicator_id", "month"], rows, existing=existing, change_reason=reason, user=user)
+    # A box cleared in a draft removes that figure; its history keeps what it was and who removed it.
+    cleared = {entry.indicator.pk for entry in entries if entry.empty}
+    removed = []
+    for value in existing.filter(indicator_id__in=cleared).select_related("indicator"):
+        value._change_reason = f"{reason}: value removed"
+        value._history_user = user
+        removed.append(value.indicator.code)
+        value.delete()
     if submit:
         # Values already held for the month but not re-entered follow the return's status too.
         set_value_status(month, ValueStatus.SUBMITTED, user, reason)
     record.refresh_from_db()
-    return record
+    return SaveResult(record, removed)
 
 
 @transaction.atomic
-def publish_return(month: date, user) -> MonthlyReturn:
-    record = MonthlyReturn.objects.select_for_update().get(month=month)
-    if record.status != ValueStatus.SUBMITTED:
+def publish_return(month: date, user, expected_version: int, reason: str = "") -> Publication:
+    """Freeze the submitted return as what the board sees; a correction needs its reason."""
+    record = MonthlyReturn.objects.select_for_update().filter(month=month).first()
+    if record is None or record.status != ValueStatus.SUBMITTED:
         raise LockedReturn("Only a submitted return can be published.")
+    reason = reason.strip()
+    if record.published_revision and not reason:
+        raise ValueError("Enter why the month was corrected; board members see it beside each revised figure")
+    record = claim_version(month, user, expected_version, action="published")
     now = timezone.now()
+    plan = plan_snapshots([month], reason, now)[month]
+    publication = write_publication(plan, user, reason, record.version, now)
+    history_reason = f"Correction published: {reason}" if publication.is_correction else "Month published"
+    set_value_status(month, ValueStatus.PUBLISHED, user, history_reason[:100])
     record.status, record.published_by, record.published_at = ValueStatus.PUBLISHED, user, now
-    record.version += 1
-    record._change_reason = "Published"
+    record.published_revision = publication.revision
+    record._change_reason = history_reason[:100]
     record.save()
-    set_value_status(month, ValueStatus.PUBLISHED, user, "Month published")
-    return record
+    return publication
 
 
 @transaction.atomic
-def reopen_return(month: date, user, reason: str) -> MonthlyReturn:
+def reopen_return(month: date, user, reason: str, expected_version: int) -> MonthlyReturn:
+    """Open a published month for a correction; the board keeps seeing what was published."""
     if not reason.strip():
         raise ValueError("Enter why the month is being reopened")
-    record = MonthlyReturn.objects.select_for_update().get(month=month)
-    if not record.is_published:
+    record = MonthlyReturn.objects.select_for_update().filter(month=month).first()
+    if record is None or not record.is_published:
         raise LockedReturn("Only a published month can be reopened.")
+    record = claim_version(month, user, expected_version, action="reopened")
     record.status, record.reopen_reason = ValueStatus.DRAFT, reason.strip()
-    record.version += 1
-    record._change_reason = f"Reopened: {reason.strip()}"
-    record.save()
-    set_value_status(month, ValueStatus.DRAFT, user, f"Month reopened: {reason.strip()}")
+    record._change_reason = f"Reopened: {reason.strip()}"[:100]
+    record.save(update_fields=["status", "reopen_reason"])
+    set_value_status(month, ValueStatus.DRAFT, user, f"Month reopened: {reason.strip()}"[:100])
     return record
 
 
@@ -225,3 +327,10 @@ def set_value_status(month: date, status: str, user, reason: str) -> None:
         MonthlyValue, ["indicator_id", "month"], rows,
         existing=MonthlyValue.objects.filter(month=month), change_reason=reason, user=user,
     )  # fmt: skip
+
+
+def advance_versions(months, user) -> None:
+    """An import wrote these months: forms opened before it must be refused."""
+    MonthlyReturn.objects.filter(month__in=set(months)).update(
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )

@@ -1,21 +1,35 @@
 """A month's scorecard: every indicator's value, status, movement and comparators.
 
 Reads a fixed number of queries whatever the number of indicators and months: the
-indicators, their values for the twelve months ending at the chosen month, the targets of
-that month's and the previous month's financial years, and the comparators covering them.
+indicators, their values for the twelve months ending at the chosen month, the published
+snapshot of the month and the one before, the targets of those months' financial years with
+the opening values their trajectories start from, and the comparators covering them.
+
+A published month shows the judgement frozen when it was published (what the board saw); when
+today's targets or comparators would judge it differently the row says so.
 """
 
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 
 from finance.periods import financial_year_start
 from kpis.formatting import format_value
-from kpis.models import Comparator, ComparatorValue, Indicator, MonthlyValue, Target, ValueStatus
+from kpis.models import (
+    Comparator,
+    ComparatorValue,
+    Indicator,
+    MissingReason,
+    MonthlyValue,
+    PublishedValue,
+    Target,
+    TargetJudgement,
+    ValueStatus,
+)
 from kpis.months import month_label
 from kpis.status import (
     Benchmark,
@@ -28,6 +42,7 @@ from kpis.status import (
     choose_benchmark,
     compare_with_comparator,
     status_of,
+    trajectory_point,
 )
 
 SPARKLINE_MONTHS = 12
@@ -37,6 +52,7 @@ COMPARATORS = (
     (Comparator.WEST_MIDLANDS, "West Midlands"),
 )
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NONE: 3}
+REPORTED_QUARTERLY = "Reported quarterly"
 
 
 def add_months(month: date, count: int) -> date:
@@ -46,6 +62,20 @@ def add_months(month: date, count: int) -> date:
 
 def last_day(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def opening_month(financial_year: int) -> date:
+    """The month a financial year's trajectory starts from: the March before it begins."""
+    return date(financial_year, 3, 1)
+
+
+def value_fields(model: type[Model]) -> list[str]:
+    """The columns a scorecard reads from working values or from published ones."""
+    common = ["indicator_id", "month", "value", "missing_reason", "commentary"]
+    if model is PublishedValue:
+        return [*common, "rag", "basis", "target_text", "details", "revised", "was_value",
+                "was_missing_reason", "was_commentary", "revised_at", "revision_reason"]  # fmt: skip
+    return [*common, "status"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +102,13 @@ class ScorecardRow:
     on_three_months: Change
     comparators: list[ComparatorCell]
     trend: list[tuple[date, Decimal | None]] = field(default_factory=list)
+    # For a published month: today's judgement when it differs from the frozen one, and why.
+    judgement_note: str = ""
+    previous_value: Decimal | None = None  # last month's (last quarter's) figure
+    figure_revised: bool = False  # a correction changed the figure (not only its commentary)
+    # For a corrected published figure: "Revised on 3 July 2022: was 20.85, now 20.95. Reason: ..."
+    revision_note: str = ""
+    reports: bool = True  # False: a quarterly indicator in a month that is not a quarter's end
 
     # Sort keys for the table: never None, so that any column can be sorted.
     @property
@@ -93,9 +130,7 @@ def describe_change(change: Change, indicator: Indicator, reference: str = "") -
     if change.movement is Movement.SAME:
         words = "no change"
     else:
-        size = format_value(abs(change.delta), indicator.unit, indicator.decimal_places).rstrip("%")
-        unit = " points" if indicator.unit == "percentage" else ""
-        words = f"{change.movement} {size}{unit}"
+        words = f"{change.movement} {size_of(change.delta, indicator)}"
     if reference:
         words += f" {reference}"
     if change.judgement:
@@ -103,14 +138,53 @@ def describe_change(change: Change, indicator: Indicator, reference: str = "") -
     return f"{words} ({change.note})" if change.note else words
 
 
-def target_benchmark(target: Target | None, indicator: Indicator) -> Benchmark | None:
+def size_of(delta: Decimal, indicator: Indicator) -> str:
+    """A movement's size in the indicator's terms: ``2.3 points`` for percentages, ``146`` for counts."""
+    size = format_value(abs(delta), indicator.unit, indicator.decimal_places).rstrip("%")
+    return f"{size} points" if indicator.unit == "percentage" else size
+
+
+def rounded(value: Decimal, indicator: Indicator) -> Decimal:
+    """``value`` at the precision the indicator is shown in, so a judgement matches what is read."""
+    places = 0 if indicator.unit == "count" else indicator.decimal_places
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def target_text(target: Target, indicator: Indicator) -> str:
+    """``20.0%``, ``15 to 18``, ``796 by 31 March 2023``."""
+    text = format_value(target.value, indicator.unit, indicator.decimal_places)
+    if target.value_to is not None:
+        text += " to " + format_value(target.value_to, indicator.unit, indicator.decimal_places)
+    if target.due:
+        text += f" by {target.due.day} {target.due:%B %Y}"
+    return text
+
+
+def target_benchmark(
+    target: Target | None, indicator: Indicator, month: date, opening: Decimal | None = None
+) -> Benchmark | None:
+    """The target's benchmark for ``month``: the target itself, its trajectory point, or none yet."""
     if target is None:
         return None
-    value = format_value(target.value, indicator.unit, indicator.decimal_places)
-    if target.range_start is not None:
-        start = format_value(target.range_start, indicator.unit, indicator.decimal_places)
-        value = f"{start} to {value}"
-    return Benchmark("target", target.value, target.amber_tolerance, f"target {value}")
+    text = target_text(target, indicator)
+    judged_value = target.judged_value(indicator.polarity)
+    tolerance = target.amber_tolerance
+    due_month = target.due.replace(day=1) if target.due else None
+    if target.judged == TargetJudgement.AT_DUE_DATE and month < due_month:
+        return Benchmark("target", None, tolerance, f"target {text} is judged only at that date")
+    if target.judged == TargetJudgement.TRAJECTORY and month < due_month:
+        start = opening_month(target.financial_year)
+        if opening is None:
+            return Benchmark(
+                "target",
+                None,
+                tolerance,
+                f"target {text}: no value for {month_label(start)} to start its trajectory",
+            )
+        point = rounded(trajectory_point(opening, judged_value, start, target.due, month), indicator)
+        point_text = format_value(point, indicator.unit, indicator.decimal_places)
+        return Benchmark("target", point, tolerance, f"trajectory {point_text} towards target {text}")
+    return Benchmark("target", judged_value, tolerance, f"target {text}")
 
 
 def comparator_benchmark(row: ComparatorValue | None, indicator: Indicator, name: str) -> Benchmark | None:
@@ -121,10 +195,14 @@ def comparator_benchmark(row: ComparatorValue | None, indicator: Indicator, name
 
 
 class Benchmarks:
-    """Targets and comparators for some indicators over some months, judged in memory."""
+    """Targets and comparators for some indicators over some months, judged in memory.
 
-    def __init__(self, targets, comparators):
+    ``openings`` holds, for trajectory targets, the value of the March before each financial year.
+    """
+
+    def __init__(self, targets, comparators, openings: dict[tuple[int, int], Decimal] | None = None):
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
+        self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
         for row in sorted(comparators, key=lambda c: (c.period_start, c.period_end), reverse=True):
             self.comparators[(row.indicator_id, row.comparator)].append(row)
@@ -139,10 +217,15 @@ class Benchmarks:
                 return row
         return None
 
+    def target_basis(self, indicator: Indicator, month: date) -> Benchmark | None:
+        target = self.target(indicator, month)
+        opening = self.openings.get((indicator.pk, target.financial_year)) if target else None
+        return target_benchmark(target, indicator, month, opening)
+
     def basis(self, indicator: Indicator, month: date) -> Benchmark | None:
         """What the month is judged against: its target, else the SN, else the England average."""
         return choose_benchmark(
-            target_benchmark(self.target(indicator, month), indicator),
+            self.target_basis(indicator, month),
             comparator_benchmark(
                 self.comparator(indicator, Comparator.STATISTICAL_NEIGHBOURS, month), indicator, "SN"
             ),
@@ -153,47 +236,150 @@ class Benchmarks:
         return status_of(number, indicator.polarity, self.basis(indicator, month))
 
 
-class ScorecardData:
-    """The rows needed for one month, fetched once."""
+def trajectory_openings(values: dict, targets: list[Target]) -> dict[tuple[int, int], Decimal]:
+    """The opening value of each trajectory target's year, from values already read."""
+    openings = {}
+    for target in targets:
+        if target.judged != TargetJudgement.TRAJECTORY:
+            continue
+        start = values.get((target.indicator_id, opening_month(target.financial_year)))
+        if start is not None and start.value is not None:
+            openings[(target.indicator_id, target.financial_year)] = start.value
+    return openings
 
-    def __init__(self, indicators: QuerySet[Indicator], values: QuerySet[MonthlyValue], month: date):
+
+# Months of values read before the first month judged: enough for a quarterly indicator's previous
+# quarter in the year before and that year's opening March.
+LOOKBACK_MONTHS = 15
+
+
+def load_benchmarks(indicators, values: dict, first: date, last: date) -> Benchmarks:
+    """Targets for the financial years of ``first`` to ``last``, their openings (from ``values``,
+    which must reach LOOKBACK_MONTHS before ``first``'s year), and the comparators: two queries."""
+    years = set(range(financial_year_start(first), financial_year_start(last) + 1))
+    targets = list(Target.objects.filter(indicator__in=indicators, financial_year__in=years))
+    return Benchmarks(
+        targets,
+        ComparatorValue.objects.filter(
+            indicator__in=indicators, period_start__lte=last_day(last), period_end__gte=first
+        ),
+        trajectory_openings(values, targets),
+    )
+
+
+def revision_note(snapshot: PublishedValue, indicator: Indicator) -> str:
+    """``Revised on 3 July 2022: was 20.85, now 20.95. Reason: ...`` for a corrected figure."""
+    if not snapshot.revised or snapshot.revised_at is None:
+        return ""
+
+    def figure(value: Decimal | None, reason: str) -> str:
+        if value is not None:
+            return format_value(value, indicator.unit, indicator.decimal_places)
+        return f"missing ({MissingReason(reason).label.lower()})" if reason else "no value"
+
+    was = figure(snapshot.was_value, snapshot.was_missing_reason)
+    now = figure(snapshot.value, snapshot.missing_reason)
+    when = f"{snapshot.revised_at:%-d %B %Y}"
+    reason = f" Reason: {snapshot.revision_reason}" if snapshot.revision_reason else ""
+    if not figure_revised(snapshot):
+        return f"Commentary revised on {when}.{reason}"
+    return f"Revised on {when}: was {was}, now {now}.{reason}"
+
+
+def figure_revised(snapshot: PublishedValue | None) -> bool:
+    """Whether a correction changed the figure itself, not only its commentary."""
+    if snapshot is None or not snapshot.revised:
+        return False
+    return (snapshot.was_value, snapshot.was_missing_reason) != (snapshot.value, snapshot.missing_reason)
+
+
+class ScorecardData:
+    """The rows needed for one month, fetched once.
+
+    ``history`` is how many months before ``month`` statuses are needed for (3 for the scorecard's
+    movements; 12 for a report's runs of Red and worsening); it changes the rows read, not the
+    number of queries.
+    """
+
+    def __init__(self, indicators: QuerySet[Indicator], values: QuerySet, month: date, history: int = 3):
         self.month = month
+        self.history = history
         self.previous = add_months(month, -1)
         first = add_months(month, -(SPARKLINE_MONTHS - 1))
         self.window = [add_months(first, offset) for offset in range(SPARKLINE_MONTHS)]
         self.indicators = list(indicators)
+        if not isinstance(values, QuerySet):  # already loaded: see ScorecardData.loaded
+            return
         self.values = {
             (row.indicator_id, row.month): row
-            for row in values.filter(indicator__in=indicators, month__range=(first, month)).only(
-                "indicator_id", "month", "value", "missing_reason", "commentary", "status"
-            )
+            for row in values.filter(
+                indicator__in=indicators,
+                month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
+            ).only(*value_fields(values.model))
         }
-        years = {financial_year_start(month), financial_year_start(self.previous)}
-        self.benchmarks = Benchmarks(
-            Target.objects.filter(indicator__in=indicators, financial_year__in=years),
-            ComparatorValue.objects.filter(
-                indicator__in=indicators, period_start__lte=last_day(month), period_end__gte=self.previous
-            ),
-        )
+        # The published snapshot of this month and the previous period, for frozen judgements.
+        if values.model is PublishedValue:
+            self.published = self.values
+        else:
+            self.published = {
+                (row.indicator_id, row.month): row
+                for row in PublishedValue.objects.filter(
+                    is_current=True,
+                    indicator__in=indicators,
+                    month__range=(add_months(month, -history), month),
+                ).only(*value_fields(PublishedValue))
+            }
+        self.benchmarks = load_benchmarks(indicators, self.values, add_months(month, -history), month)
 
-    def value(self, indicator: Indicator, month: date) -> MonthlyValue | None:
+    @classmethod
+    def loaded(
+        cls, indicators: list[Indicator], values: dict, published: dict, benchmarks: Benchmarks, month: date
+    ):
+        """A month's data from rows already read for many months (publishing several at once)."""
+        data = cls(indicators, None, month)
+        data.values, data.published, data.benchmarks = values, published, benchmarks
+        return data
+
+    def value(self, indicator: Indicator, month: date) -> MonthlyValue | PublishedValue | None:
         return self.values.get((indicator.pk, month))
 
     def number(self, indicator: Indicator, month: date) -> Decimal | None:
         row = self.value(indicator, month)
         return row.value if row else None
 
-    def status(self, indicator: Indicator, month: date) -> Status:
+    def snapshot(self, indicator: Indicator, month: date) -> PublishedValue | None:
+        """The published figure, when what is shown is the published figure (not a draft correction)."""
+        current = self.value(indicator, month)
+        if current is None or current.status != ValueStatus.PUBLISHED:
+            return None
+        return self.published.get((indicator.pk, month))
+
+    def live_status(self, indicator: Indicator, month: date) -> Status:
+        if not indicator.reports_in(month):
+            return Status(Rag.NONE, "reported quarterly")
         return self.benchmarks.status(indicator, month, self.number(indicator, month))
 
-    def row(self, indicator: Indicator) -> ScorecardRow:
-        current = self.value(indicator, self.month)
+    def status(self, indicator: Indicator, month: date) -> Status:
+        """The frozen judgement of a published figure, else today's."""
+        snapshot = self.snapshot(indicator, month)
+        if snapshot is not None:
+            return Status(Rag(snapshot.rag), snapshot.basis)
+        return self.live_status(indicator, month)
+
+    def row(self, indicator: Indicator, month: date | None = None) -> ScorecardRow:
+        """The row for ``month`` (the data's own month unless another in its window is given)."""
+        month = month or self.month
+        step = indicator.period_months
+        current = self.value(indicator, month)
         number = current.value if current else None
         band = indicator.no_change_band
-        benchmark = target_benchmark(self.benchmarks.target(indicator, self.month), indicator)
+        reports = indicator.reports_in(month)
+        snapshot = self.snapshot(indicator, month)
+        status, live = self.status(indicator, month), self.live_status(indicator, month)
+        benchmark = self.benchmarks.target(indicator, month)
         comparators = []
         for kind, name in COMPARATORS:
-            row = self.benchmarks.comparator(indicator, kind, self.month)
+            row = self.benchmarks.comparator(indicator, kind, month)
             comparator_value = row.value if row else None
             comparators.append(
                 ComparatorCell(
@@ -204,31 +390,62 @@ class ScorecardData:
                     source=row.source if row else "",
                 )
             )
-        previous_three = [self.number(indicator, add_months(self.month, -k)) for k in (1, 2, 3)]
+        previous_three = [self.number(indicator, add_months(month, -k * step)) for k in (1, 2, 3)]
+        missing_word = "last quarter" if step == 3 else "last month"
+        missing_reason = ""
+        if current and number is None:
+            missing_reason = current.get_missing_reason_display()
+        elif not reports:
+            missing_reason = REPORTED_QUARTERLY
         return ScorecardRow(
             indicator=indicator,
             value=number,
             value_text=format_value(number, indicator.unit, indicator.decimal_places),
-            missing_reason=current.get_missing_reason_display() if current and number is None else "",
+            missing_reason=missing_reason,
             commentary=current.commentary if current else "",
             provisional=bool(current) and current.status != ValueStatus.PUBLISHED,
-            target_text=benchmark.label.removeprefix("target ") if benchmark else "",
-            status=self.status(indicator, self.month),
-            last_status=self.status(indicator, self.previous),
+            target_text=(
+                snapshot.target_text if snapshot else target_text(benchmark, indicator) if benchmark else ""
+            ),
+            status=status,
+            last_status=self.status(indicator, add_months(month, -step)),
             on_last_month=change_between(
-                number, previous_three[0], indicator.polarity, band, "no value last month"
+                number, previous_three[0], indicator.polarity, band, f"no value {missing_word}"
             ),
             on_three_months=change_on_three_month_average(number, previous_three, indicator.polarity, band),
             comparators=comparators,
-            trend=[(month, self.number(indicator, month)) for month in self.window],
+            trend=[
+                (m, self.number(indicator, m))
+                for m in (add_months(month, -k) for k in range(SPARKLINE_MONTHS - 1, -1, -1))
+                if indicator.reports_in(m)
+            ],
+            judgement_note=judgement_note(status, live) if snapshot else "",
+            previous_value=previous_three[0],
+            figure_revised=figure_revised(snapshot),
+            revision_note=revision_note(snapshot, indicator) if snapshot else "",
+            reports=reports,
         )
 
     def rows(self) -> list[ScorecardRow]:
         return [self.row(indicator) for indicator in self.indicators]
 
 
+def judgement_note(published: Status, today: Status) -> str:
+    """What today's targets and comparators would say of a published figure, when it differs."""
+    if (published.rag, published.basis) == (today.rag, today.basis):
+        return ""
+    return (
+        f"Judged with today's targets and comparators it would be {today.label} ({today.basis}); "
+        "the status shown is the one published."
+    )
+
+
 def status_counts(rows: list[ScorecardRow], previous: bool = False) -> dict[Rag, int]:
-    counts = Counter(row.last_status.rag if previous else row.status.rag for row in rows)
+    """Statuses of the indicators with a figure that month (indicators without one are not counted)."""
+    if previous:
+        counts = Counter(row.last_status.rag for row in rows if row.previous_value is not None)
+    else:
+        counts = Counter(row.status.rag for row in rows if row.value is not None)
     return {rag: counts.get(rag, 0) for rag in RAG_ORDER}
 
 
@@ -247,7 +464,7 @@ class MonthCoverage:
         return f"{month_label(self.month)} ({self.indicators} {noun})"
 
 
-def month_coverage(values: QuerySet[MonthlyValue]) -> list[MonthCoverage]:
+def month_coverage(values: QuerySet) -> list[MonthCoverage]:
     """Every month with data, latest first, with how many active indicators it covers."""
     rows = (
         values.filter(indicator__active=True)
@@ -269,7 +486,24 @@ def better_month(current: MonthCoverage, coverage: list[MonthCoverage], total: i
     return next((month for month in coverage if well_covered(month, total)), None)
 
 
-def summary_rows(rows: list[ScorecardRow]) -> list[tuple[Rag, int, int, int]]:
-    """(status, this month, last month, change) for every status, in RAG order."""
+def summary_rows(rows: list[ScorecardRow]) -> list[tuple[Rag, int, int, str]]:
+    """(status, this month, last month, change in words) for every status, in RAG order.
+
+    A change means something only when last month had figures for at least half of the
+    indicators that have one now; otherwise it reads "not comparable", never "up 1".
+    """
     now, before = status_counts(rows), status_counts(rows, previous=True)
-    return [(rag, now[rag], before[rag], now[rag] - before[rag]) for rag in RAG_ORDER]
+    with_value = sum(1 for row in rows if row.value is not None)
+    before_value = sum(1 for row in rows if row.value is not None and row.previous_value is not None)
+    comparable = with_value > 0 and before_value * 2 >= with_value
+    result = []
+    for rag in RAG_ORDER:
+        difference = now[rag] - before[rag]
+        if not comparable:
+            words = "not comparable"
+        elif difference == 0:
+            words = "no change"
+        else:
+            words = f"{'up' if difference > 0 else 'down'} {abs(difference)}"
+        result.append((rag, now[rag], before[rag], words))
+    return result

@@ -1,6 +1,8 @@
-"""One indicator's monthly series with the status of each month, for its page and chart.
+"""One indicator's series with the status of each period, for its page and chart.
 
-Three queries whatever the length of the series: values, targets, comparators.
+Four queries whatever the length of the series: values, published snapshot, targets, comparators.
+Quarterly indicators step a quarter at a time. Published figures keep the judgement they were
+published with, and a corrected figure carries its revision note.
 """
 
 from dataclasses import dataclass
@@ -10,17 +12,29 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from kpis.formatting import format_value
-from kpis.models import Comparator, Indicator, MonthlyValue, ValueStatus
+from kpis.models import Comparator, Indicator, MonthlyValue, PublishedValue, TargetJudgement, ValueStatus
 from kpis.months import month_label
-from kpis.scorecard import Benchmarks, add_months, describe_change
-from kpis.status import Status, change_between
+from kpis.scorecard import (
+    Benchmarks,
+    add_months,
+    describe_change,
+    figure_revised,
+    judgement_note,
+    opening_month,
+    revision_note,
+    value_fields,
+)
+from kpis.status import Rag, Status, change_between
 
 
 @dataclass(frozen=True)
 class SeriesMonth:
     month: date
-    row: MonthlyValue | None
+    row: MonthlyValue | PublishedValue | None
     status: Status
+    revision_note: str = ""
+    judgement_note: str = ""
+    figure_revised: bool = False
 
     @property
     def value(self) -> Decimal | None:
@@ -32,24 +46,51 @@ class SeriesMonth:
 
 
 class IndicatorSeries:
-    def __init__(self, indicator: Indicator, values: QuerySet[MonthlyValue], months: int | None):
+    def __init__(self, indicator: Indicator, values: QuerySet, months: int | None):
         self.indicator = indicator
-        all_rows = list(values.filter(indicator=indicator).order_by("month"))
+        all_rows = list(
+            values.filter(indicator=indicator).order_by("month").only(*value_fields(values.model))
+        )
+        by_month = {row.month: row for row in all_rows}
+        if values.model is PublishedValue:
+            published = by_month
+        else:
+            published = {
+                row.month: row
+                for row in PublishedValue.objects.filter(indicator=indicator, is_current=True).only(
+                    *value_fields(PublishedValue)
+                )
+            }
         self.target_rows = list(indicator.targets.order_by("financial_year"))
         self.comparator_rows = list(indicator.comparators.order_by("period_start", "comparator"))
-        self.benchmarks = Benchmarks(self.target_rows, self.comparator_rows)
+        openings = {}
+        for target in self.target_rows:
+            start = by_month.get(opening_month(target.financial_year))
+            if target.judged == TargetJudgement.TRAJECTORY and start is not None and start.value is not None:
+                openings[(indicator.pk, target.financial_year)] = start.value
+        self.openings = {year: value for (_, year), value in openings.items()}
+        self.benchmarks = Benchmarks(self.target_rows, self.comparator_rows, openings)
         self.months: list[SeriesMonth] = []
         if not all_rows:
             return
         last = all_rows[-1].month
         first = all_rows[0].month if months is None else max(all_rows[0].month, add_months(last, 1 - months))
-        by_month = {row.month: row for row in all_rows}
         month = first
         while month <= last:
-            row = by_month.get(month)
-            number = row.value if row else None
-            self.months.append(SeriesMonth(month, row, self.benchmarks.status(indicator, month, number)))
+            if indicator.reports_in(month):
+                self.months.append(self.point(month, by_month.get(month), published.get(month)))
             month = add_months(month, 1)
+
+    def point(self, month: date, row, snapshot: PublishedValue | None) -> SeriesMonth:
+        number = row.value if row else None
+        live = self.benchmarks.status(self.indicator, month, number)
+        if row is None or row.status != ValueStatus.PUBLISHED or snapshot is None:
+            return SeriesMonth(month, row, live)
+        frozen = Status(Rag(snapshot.rag), snapshot.basis)
+        return SeriesMonth(
+            month, row, frozen, revision_note(snapshot, self.indicator), judgement_note(frozen, live),
+            figure_revised(snapshot),
+        )  # fmt: skip
 
     @property
     def first_month(self) -> date | None:
@@ -71,7 +112,7 @@ class IndicatorSeries:
         latest = self.latest
         if latest is None:
             return f"{self.indicator.title}: no values yet."
-        previous_month = add_months(latest.month, -1)
+        previous_month = add_months(latest.month, -self.indicator.period_months)
         previous = next((m for m in self.months if m.month == previous_month), None)
         change = change_between(
             latest.value,
@@ -87,8 +128,8 @@ class IndicatorSeries:
         )
         values = [m.value for m in self.months if m.value is not None]
         span = (
-            f" Over the {len(self.months)} months shown it ranged from {self.format(min(values))} "
-            f"to {self.format(max(values))}."
+            f" Over the {len(self.months)} {self.indicator.period_word}s shown it ranged from "
+            f"{self.format(min(values))} to {self.format(max(values))}."
             if len(values) > 1
             else ""
         )
@@ -110,12 +151,11 @@ class IndicatorSeries:
         return sorted(segments)
 
     def target_segments(self) -> list[tuple[date, date, Decimal]]:
-        if not self.months:
-            return []
+        """Flat runs of months judged against the target itself (not a trajectory point)."""
         segments, current = [], None
         for point in self.months:
-            target = self.benchmarks.target(self.indicator, point.month)
-            value = target.value if target else None
+            basis = self.benchmarks.target_basis(self.indicator, point.month)
+            value = basis.value if basis is not None and basis.label.startswith("target") else None
             if current and current[2] == value and value is not None:
                 current = (current[0], point.month, value)
                 continue
@@ -125,6 +165,15 @@ class IndicatorSeries:
         if current and current[2] is not None:
             segments.append(current)
         return segments
+
+    def trajectory_points(self) -> list[tuple[date, Decimal]]:
+        """The months judged against a trajectory, with the trajectory's value in each."""
+        points = []
+        for point in self.months:
+            basis = self.benchmarks.target_basis(self.indicator, point.month)
+            if basis is not None and basis.value is not None and basis.label.startswith("trajectory"):
+                points.append((point.month, basis.value))
+        return points
 
 
 COMPARATOR_SERIES = (

@@ -5,6 +5,7 @@ Pure functions over numbers; the callers fetch targets and comparators and forma
 Status (see the "How statuses are worked out" page):
 - with a target for the month's financial year, Green when the value is on or better than
   target (by polarity), Amber when worse by no more than the target's tolerance, else Red;
+  an end-point target is judged against its straight-line trajectory, or only from its date;
 - else, with a statistical-neighbour value for the period, the same rule against it (then
   against England), using the indicator's own amber tolerance;
 - else, and always for indicators without polarity: No status.
@@ -12,6 +13,7 @@ Status (see the "How statuses are worked out" page):
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -31,12 +33,16 @@ class Rag(StrEnum):
 
 @dataclass(frozen=True)
 class Benchmark:
-    """What a value is judged against: a target, or a comparator average."""
+    """What a value is judged against: a target, or a comparator average.
+
+    ``value`` is None when a target applies but does not judge this month (an end-point target
+    before its date, or a trajectory with no opening value); ``label`` then says why.
+    """
 
     kind: str  # "target", "sn" or "england"
-    value: Decimal
+    value: Decimal | None
     tolerance: Decimal
-    label: str  # "target 85.0%", "SN average 81.5%"
+    label: str  # "target 85.0%", "SN average 81.5%", "trajectory 832 towards 796 by 31 March 2023"
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,28 @@ def status_of(value: Decimal | None, polarity: str, *candidates: Benchmark | Non
     benchmark = choose_benchmark(*candidates)
     if benchmark is None:
         return Status(Rag.NONE, "no target or comparator")
+    if benchmark.value is None:
+        return Status(Rag.NONE, benchmark.label)
     return Status(judge(value, polarity, benchmark), benchmark.label)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start``'s month to ``end``'s month (negative if ``end`` is earlier)."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def trajectory_point(
+    opening: Decimal, target: Decimal, opening_month: date, due: date, month: date
+) -> Decimal:
+    """Where a straight line from ``opening`` (in ``opening_month``) to ``target`` (in ``due``'s
+    month) stands in ``month``; the target itself from the due month on."""
+    total = months_between(opening_month, due)
+    done = months_between(opening_month, month)
+    if total <= 0 or done >= total:
+        return target
+    if done <= 0:
+        return opening
+    return opening + (target - opening) * done / total
 
 
 class Movement(StrEnum):
@@ -149,3 +176,26 @@ def compare_with_comparator(
     if abs(worse_by) <= band:
         return "similar"
     return "worse" if worse_by > 0 else "better"
+
+
+def worsening_run(values: Sequence[Decimal | None], polarity: str, band: Decimal) -> int:
+    """How many periods running, up to the last, each moved the worse way (beyond ``band``).
+
+    ``values`` are oldest first; a missing value ends the run, as does a demand measure.
+    """
+    run = 0
+    for later, earlier in zip(reversed(values), list(reversed(values))[1:], strict=False):
+        if change_between(later, earlier, polarity, band, "").judgement != "worsening":
+            break
+        run += 1
+    return run
+
+
+def status_run(rags: Sequence[Rag], rag: Rag = Rag.RED) -> int:
+    """How many periods running, up to the last, had status ``rag`` (oldest first)."""
+    run = 0
+    for each in reversed(rags):
+        if each is not rag:
+            break
+        run += 1
+    return run

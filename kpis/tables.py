@@ -19,15 +19,28 @@ def change_cell(row: ScorecardRow, change) -> str:
     return format_html('<span aria-hidden="true">{}</span> {}', arrow, text)
 
 
+NOTHING = mark_safe(
+    '<span class="app-muted" aria-hidden="true">–</span><span class="govuk-visually-hidden">none</span>'
+)
+
+
+def empty_cell_class(empty) -> dict:
+    """A cell with nothing in it is marked, so that a phone's card can leave it out."""
+    return {"td": {"class": lambda record, column=None: "app-cell--empty" if empty(record) else ""}}
+
+
 class ComparatorColumn(tables.Column):
     def __init__(self, index: int, name: str, **kwargs):
         self.index = index
-        super().__init__(verbose_name=name, accessor="pk", orderable=False, empty_values=(), **kwargs)
+        super().__init__(
+            verbose_name=name, accessor="pk", orderable=False, empty_values=(),
+            attrs=empty_cell_class(lambda record: record.comparators[index].value is None), **kwargs,
+        )  # fmt: skip
 
     def render(self, record: ScorecardRow) -> str:
         cell = record.comparators[self.index]
         if cell.value is None:
-            return mark_safe('<span class="app-muted">None</span>')
+            return NOTHING
         if not cell.judgement:
             return cell.text
         return format_html('{}<br><span class="app-comparison">{}</span>', cell.text, cell.judgement)
@@ -37,12 +50,41 @@ class ComparatorColumn(tables.Column):
         return f"{cell.text} ({cell.judgement})" if cell.judgement else cell.text
 
 
+def scorecard_export(rows: list[ScorecardRow], month_key: str):
+    """The scorecard's rows as shown (same order and filter) for CSV and Excel: numbers as numbers,
+    units in their own column, plain text only."""
+    from kpis.report import UNIT_WORDS
+    from sct_monitor.reporting import ExportTable
+
+    columns = [
+        "Code", "Indicator", "Service area", "Month", "Unit", "Value", "Provisional", "Missing reason",
+        "Target", "Status", "Judged against", "Change on last month", "Change on 3-month average",
+        "SN average", "Compared with SN", "England average", "Compared with England",
+        "West Midlands average", "Compared with West Midlands", "Commentary", "Revision",
+    ]  # fmt: skip
+    table = ExportTable("scorecard", f"Scorecard {month_key}", columns)
+    for row in rows:
+        cells = [row.indicator.code, row.indicator.title, row.indicator.service_area, month_key,
+                 UNIT_WORDS.get(row.indicator.unit, ""), row.value, "yes" if row.provisional else "no",
+                 row.missing_reason, row.target_text, row.status.label, row.status.basis,
+                 describe_change(row.on_last_month, row.indicator),
+                 describe_change(row.on_three_months, row.indicator)]  # fmt: skip
+        for cell in row.comparators:
+            cells += [cell.value, cell.judgement]
+        cells += [row.commentary, row.revision_note]
+        table.rows.append(cells)
+    return table
+
+
 class ScorecardTable(tables.Table):
     code = tables.Column(verbose_name="Code", accessor="indicator__code", order_by="indicator__display_order")
     title = tables.Column(verbose_name="Indicator", accessor="indicator__title", order_by="indicator__title")
     service_area = tables.Column(verbose_name="Service area", accessor="indicator__service_area")
     value = tables.Column(verbose_name="Value", accessor="value_text", order_by="value_sort", empty_values=())
-    target = tables.Column(verbose_name="Target", accessor="target_text", orderable=False, empty_values=())
+    target = tables.Column(
+        verbose_name="Target", accessor="target_text", orderable=False, empty_values=(),
+        attrs=empty_cell_class(lambda record: not record.target_text),
+    )  # fmt: skip
     status = tables.Column(verbose_name="Status", accessor="status", order_by="status_sort")
     last_month = tables.Column(
         verbose_name="Change on last month", accessor="on_last_month", orderable=False, empty_values=()
@@ -76,12 +118,25 @@ class ScorecardTable(tables.Table):
 
     def render_value(self, record: ScorecardRow) -> str:
         if record.value is None:
-            return format_html('<span class="app-muted">{}</span>', record.missing_reason or "No value")
-        if record.provisional:
-            return format_html(
+            shown = format_html('<span class="app-muted">{}</span>', record.missing_reason or "No value")
+        elif record.provisional:
+            shown = format_html(
                 '{} <strong class="govuk-tag govuk-tag--blue">Provisional</strong>', record.value_text
             )
-        return record.value_text
+        else:
+            shown = record.value_text
+        if record.figure_revised:
+            return format_html(
+                '{} <strong class="govuk-tag govuk-tag--purple">Revised</strong>'
+                '<span class="app-revision-note govuk-body-s">{}</span>',
+                shown,
+                record.revision_note,
+            )
+        if record.revision_note:
+            return format_html(
+                '{}<span class="app-revision-note govuk-body-s">{}</span>', shown, record.revision_note
+            )
+        return shown
 
     def value_value(self, record: ScorecardRow) -> str:
         if record.value is None:
@@ -89,9 +144,15 @@ class ScorecardTable(tables.Table):
         return f"{record.value_text} (provisional)" if record.provisional else record.value_text
 
     def render_target(self, record: ScorecardRow) -> str:
-        return record.target_text or mark_safe('<span class="app-muted">None</span>')
+        return record.target_text or NOTHING
 
     def render_status(self, record: ScorecardRow) -> str:
+        if record.judgement_note:
+            return format_html(
+                '{}<span class="app-judgement-note govuk-body-s">{}</span>',
+                status_tag(record.status),
+                record.judgement_note,
+            )
         return status_tag(record.status)
 
     def value_status(self, record: ScorecardRow) -> str:

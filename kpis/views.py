@@ -1,17 +1,15 @@
-import csv
 from collections import defaultdict
 
 import django_tables2 as tables
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Max, Min
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from kpis.area_comparison import area_comparison
 from kpis.filtersets import ScorecardFilterSet
-from kpis.history import value_changes
+from kpis.history import threshold_changes, value_changes
 from kpis.models import ComparatorValue, Indicator, Neighbour, NeighbourModel, ReportedFigure
 from kpis.months import month_key, month_label, parse_month
 from kpis.scorecard import (
@@ -22,9 +20,10 @@ from kpis.scorecard import (
     summary_rows,
 )
 from kpis.series import IndicatorSeries
-from kpis.tables import ScorecardTable
+from kpis.tables import ScorecardTable, scorecard_export
+from kpis.targets import judgement_in_words
 from kpis.visibility import sees_drafts, visible_values
-from sct_monitor.csv_safety import safe_text_cell
+from sct_monitor.exports import csv_response, xlsx_response
 from sct_monitor.models import ImportLog
 
 
@@ -60,8 +59,13 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
         if current:
             table.caption = f"Indicators, {month_label(current.month)}"
         tables.RequestConfig(request, paginate=False).configure(table)
-        if request.GET.get("format") == "csv" and current:
-            return scorecard_csv(table, current)
+        wanted = request.GET.get("format", "")
+        if wanted in ("csv", "xlsx") and current:
+            export = scorecard_export([row.record for row in table.rows], current.key)
+            filename = f"scorecard-{current.key}.{wanted}"
+            if wanted == "csv":
+                return csv_response(export.columns, export.rows, filename)
+            return xlsx_response([(export.caption, export.columns, export.rows)], filename)
         context = self.get_context_data(
             table=table,
             filterset=filterset,
@@ -76,17 +80,9 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
         context["csv_query"]["format"] = "csv"
         if current:
             context["csv_query"]["month"] = current.key
+        context["xlsx_query"] = context["csv_query"].copy()
+        context["xlsx_query"]["format"] = "xlsx"
         return self.render_to_response(context)
-
-
-def scorecard_csv(table: ScorecardTable, current: MonthCoverage) -> HttpResponse:
-    """The table as shown (same rows, order and columns), safe to open in a spreadsheet."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="scorecard-{current.key}.csv"'
-    writer = csv.writer(response)
-    for row in table.as_values():
-        writer.writerow([safe_text_cell(str(cell)) for cell in row])
-    return response
 
 
 class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
@@ -107,6 +103,11 @@ class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
             ranges=[("12", "12 months"), ("24", "24 months"), ("all", "All")],
             reported_figures=list(indicator.reported_figures.order_by("as_at")),
             history=value_changes(indicator) if sees_drafts(self.request.user) else ([], 0),
+            target_changes=threshold_changes(indicator),
+            target_words=[
+                (target, judgement_in_words(target, indicator, series.openings.get(target.financial_year)))
+                for target in series.target_rows
+            ],
             areas=area_comparison(indicator),
             month_key=month_key,
         )

@@ -1,8 +1,13 @@
-"""Which monthly values a user may see: board members see published figures only."""
+"""Which monthly values a user may see.
+
+Board members see what was published: the current published snapshot of each month, which
+stays in place while a month is reopened for a correction. Officers and administrators see the
+working figures, drafts included (marked Provisional).
+"""
 
 from django.db.models import QuerySet
 
-from kpis.models import MonthlyValue, ValueStatus
+from kpis.models import MonthlyValue, PublishedValue
 
 
 def sees_drafts(user) -> bool:
@@ -10,6 +15,7 @@ def sees_drafts(user) -> bool:
     return user.has_perm("kpis.add_monthlyvalue")
 
 
-def visible_values(user) -> QuerySet[MonthlyValue]:
-    values = MonthlyValue.objects.all()
-    return values if sees_drafts(user) else values.filter(status=ValueStatus.PUBLISHED)
+def visible_values(user) -> QuerySet:
+    if sees_drafts(user):
+        return MonthlyValue.objects.all()
+    return PublishedValue.objects.filter(is_current=True)

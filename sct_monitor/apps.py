@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 def refresh_roles(sender, **kwargs) -> None:
@@ -15,3 +15,12 @@ class SctMonitorConfig(AppConfig):
     def ready(self) -> None:
         # This app is listed last, so by its post_migrate every app's permissions exist.
         post_migrate.connect(refresh_roles, sender=self, dispatch_uid="sct_monitor_refresh_roles")
+        from django.contrib.auth import get_user_model
+
+        from sct_monitor.roles import staff_follows_role
+
+        m2m_changed.connect(
+            staff_follows_role,
+            sender=get_user_model().groups.through,
+            dispatch_uid="sct_monitor_staff_follows_role",
+        )

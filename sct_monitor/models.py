@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class ImportOutcome(models.TextChoices):
@@ -35,3 +36,46 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk}: {self.kind} {self.file_name} ({self.get_outcome_display()})"
+
+
+class NarrativeSection(models.TextChoices):
+    """The parts of the contract's Monthly Monitoring Report (Schedule 6 para 4.2) officers write."""
+
+    SUMMARY = "summary", "4.2.1 Summary analysis, with the actions being taken"
+    FAILURES = "failures", "4.2.3 Performance failures"
+    ACTION_PLANS = "action_plans", "4.2.4 Action plans"
+    RECTIFICATION_PLANS = "rectification_plans", "4.2.5 Rectification plans"
+    AUDITS = "audits", "4.2.6 Audit findings"
+    SURVEYS = "surveys", "4.2.7 Surveys"
+    INSPECTIONS = "inspections", "4.2.8 Inspection outcomes"
+    COMPLAINTS = "complaints", "Complaints and compliments"
+    FINANCE = "finance", "Finance"
+    WORKFORCE = "workforce", "Workforce"
+
+
+class ReportNarrative(models.Model):
+    """What officers write for a period's report, section by section.
+
+    ``period`` is a period key: ``2022-06`` for a month, ``2022-23-q1`` for a quarter. It is frozen
+    into the publication of the month it belongs to (a quarter's belongs to its last month), so
+    the board's report never changes without a revision.
+    """
+
+    period = models.CharField(max_length=20)
+    section = models.CharField(max_length=30, choices=NarrativeSection)
+    text = models.TextField()
+    source = models.CharField(max_length=300, blank=True, help_text="Where the words come from, if loaded.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "section"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "section"], name="sct_narrative_one_per_section"),
+            models.CheckConstraint(
+                name="sct_narrative_section_valid", condition=models.Q(section__in=NarrativeSection.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_section_display()}"

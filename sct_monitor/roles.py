@@ -91,12 +91,13 @@ _NAVIGATION = (
     # label, url name, permission needed, URL prefix that marks it as the current section
     ("Overview", "home", None, None),
     ("Scorecard", "kpis:indicator_list", "kpis.view_indicator", "/kpis/"),
+    ("Reports", "reports:list", "kpis.view_indicator", "/reports/"),
     ("Monthly returns", "returns:index", "kpis.add_monthlyvalue", "/returns/"),
-    ("Audits", "audits:audit_list", "audits.view_auditreturn", "/audits/returns/"),
-    ("Complaints", "audits:complaints", "audits.view_complaintsmonth", "/audits/complaints/"),
-    ("Inspections", "audits:inspections", "audits.view_inspection", "/audits/inspections/"),
+    ("Targets", "targets:index", "kpis.view_target", "/targets/"),
+    ("Assurance", "audits:index", "audits.view_auditreturn", ("/audits/", "/improvement-plan/", "/figures/")),
     ("Finance", "finance:summary", "finance.view_budgetline", "/finance/"),
-    ("Reported figures", "reported_figures", "kpis.view_reportedfigure", "/figures/"),
+    ("Workforce", "workforce", "kpis.view_reportedfigure", "/workforce/"),
+    ("Checks", "checks", "kpis.view_indicator", "/checks/"),
     ("Comparators", "comparators", "kpis.view_comparatorvalue", "/comparators/"),
     ("Imports", "imports:index", "sct_monitor.add_importlog", "/imports/"),
 )
@@ -111,8 +112,18 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         if permission and not user.has_perm(permission):
             continue
         url = reverse(url_name)
-        active = request.path == url if prefix is None else request.path.startswith(prefix)
+        active = request.path == url if prefix is None else request.path.startswith(prefix)  # str or tuple
         items.append(NavItem(label, url, active))
     if user.is_staff:
         items.append(NavItem("Administration", reverse("admin:index"), request.path.startswith("/admin/")))
     return items
+
+
+def staff_follows_role(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    """After a user's groups change, they may use the administration pages only as an Administrator."""
+    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return
+    is_staff = instance.is_superuser or instance.groups.filter(name=ADMINISTRATOR).exists()
+    if instance.is_staff != is_staff:
+        type(instance).objects.filter(pk=instance.pk).update(is_staff=is_staff)
+        instance.is_staff = is_staff

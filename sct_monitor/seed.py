@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audits.models import (
     AuditActivity,
@@ -38,11 +39,16 @@ from kpis.models import (
     Polarity,
     ReportedFigure,
     Target,
+    TargetJudgement,
     Unit,
     ValueStatus,
 )
 from kpis.months import parse_month
+from kpis.publishing import refresh_published_months
 from kpis.rules import value_problem
+from kpis.targets import TargetEntry, target_problems
+from sct_monitor.models import NarrativeSection, ReportNarrative
+from sct_monitor.periods import Period
 from sct_monitor.upsert import UpsertResult
 from sct_monitor.upsert import upsert as _upsert
 
@@ -192,13 +198,72 @@ class SeedLoader:
         self.load_complaints()
         self.load_inspections()
         self.load_finance()
+        self.load_narratives()
+        self.load_assurance(indicators)
+        self.publish_loaded_months()
         return self.results
+
+    def commentary_figures(self, indicators: dict[str, Indicator]) -> list[dict[str, Any]]:
+        """Figures the papers' commentary states for a month, kept to be checked against the table."""
+        rows = []
+        for cell in self.table(
+            "commentary_figures.csv", ["indicator_code", "month", "stated", "quote", "source"]
+        ).rows():
+            indicator = self.indicator_for(cell("indicator_code"), indicators)
+            month = as_month(cell("month"))
+            rows.append(
+                {
+                    "topic": "Commentary",
+                    "label": f"{indicator.code} as the commentary states it",
+                    "value": as_value(cell("stated"), indicator.unit),
+                    "unit": indicator.unit,
+                    "period": f"{month:%B %Y}",
+                    "as_at": month_end(month),
+                    "indicator_id": indicator.pk,
+                    "source": cell("source").text,
+                    "quote": cell("quote").text,
+                    "series": "commentary",
+                }
+            )
+        return rows
+
+    def load_assurance(self, indicators: dict[str, Indicator]) -> None:
+        """Audit findings, complaints detail, inspection items, plans, risks, surveys, improvement plans."""
+        from audits.seed import load_assurance
+        from kpis.improvement_seed import load_improvement_plans
+
+        load_assurance(self, self.inspections, indicators)
+        load_improvement_plans(self, indicators)
+
+    def publish_loaded_months(self) -> None:
+        """Freeze what the board sees for every published month whose figures are new or changed.
+
+        The papers' months are published once, with the judgement of the day; a later change to a
+        fixture is published as a revision whose reason is the seed load, never silently.
+        """
+        months = MonthlyReturn.objects.filter(status=ValueStatus.PUBLISHED).values_list("month", flat=True)
+        publications = refresh_published_months(list(months), None, SEED_CHANGE_REASON, timezone.now())
+        self.results["publications"] = UpsertResult(
+            created=sum(1 for p in publications if p.revision == 1),
+            updated=sum(1 for p in publications if p.revision > 1),
+            unchanged=len(months) - len(publications),
+        )
 
     def load_indicators(self) -> dict[str, Indicator]:
         columns = [
-            "code", "title", "definition", "service_area", "category", "frequency", "polarity",
-            "unit", "decimal_places", "display_order", "active", "notes",
-        ]  # fmt: skip
+            "code",
+            "title",
+            "definition",
+            "service_area",
+            "category",
+            "frequency",
+            "polarity",
+            "unit",
+            "decimal_places",
+            "display_order",
+            "active",
+            "notes",
+        ]
         rows = []
         for cell in self.table("indicators.csv", columns).rows():
             if cell("code").text == "":
@@ -243,12 +308,52 @@ class SeedLoader:
             source = f"{cell('source').text}: \u201c{cell('quote').text}\u201d"
             value = as_value(cell("value"), indicator.unit)
             rows.append(self.value_row(indicator, as_month(cell("month")), value, source))
+        self.add_commentary(rows, indicators)
+        # A month reopened for a correction is the administrators' to finish: the load leaves it alone.
+        correcting = set(
+            MonthlyReturn.objects.exclude(status=ValueStatus.PUBLISHED).values_list("month", flat=True)
+        )
+        rows = [row for row in rows if row["month"] not in correcting]
         self.results["monthly values"] = upsert(MonthlyValue, ["indicator_id", "month"], rows)
         # Each month the papers report is a published return, locked like any other.
         months = sorted({row["month"] for row in rows})
         self.results["monthly returns"] = upsert(
             MonthlyReturn, ["month"], [{"month": m, "status": ValueStatus.PUBLISHED} for m in months]
         )
+
+    def add_commentary(self, rows: list[dict[str, Any]], indicators: dict[str, Indicator]) -> None:
+        """The papers' commentary on each indicator's month (the Q3 2018-19 performance summary)."""
+        by_key = {(row["indicator_id"], row["month"]): row for row in rows}
+        for cell in self.table(
+            "kpi_commentary.csv", ["indicator_code", "month", "commentary", "source"]
+        ).rows():
+            indicator = self.indicator_for(cell("indicator_code"), indicators)
+            row = by_key.get((indicator.pk, as_month(cell("month"))))
+            if row is None:
+                raise cell("month").error(f"{indicator.code} has no value for this month to comment on")
+            if not cell("commentary").text:
+                raise cell("commentary").error("the commentary is empty")
+            row["commentary"] = cell("commentary").text
+
+    def load_narratives(self) -> None:
+        """What the papers say in each section of a period's report, with their source."""
+        rows = []
+        for cell in self.table("report_narratives.csv", ["period", "section", "text", "source"]).rows():
+            try:
+                period = Period.from_key(cell("period").text)
+            except ValueError as exc:
+                raise cell("period").error(str(exc)) from None
+            if period.kind == "year":
+                raise cell("period").error("a report narrative is for a month or a quarter")
+            rows.append(
+                {
+                    "period": period.key,
+                    "section": as_choice(cell("section"), NarrativeSection),
+                    "text": cell("text").text,
+                    "source": cell("source").text,
+                }
+            )
+        self.results["report narratives"] = upsert(ReportNarrative, ["period", "section"], rows)
 
     @staticmethod
     def value_row(indicator: Indicator, month: date, value: Decimal, source: str) -> dict[str, Any]:
@@ -264,9 +369,15 @@ class SeedLoader:
 
     def load_comparators(self, indicators: dict[str, Indicator]) -> None:
         columns = [
-            "indicator_code", "comparator", "comparator_name", "period_start", "period_end",
-            "value", "source", "notes",
-        ]  # fmt: skip
+            "indicator_code",
+            "comparator",
+            "comparator_name",
+            "period_start",
+            "period_end",
+            "value",
+            "source",
+            "notes",
+        ]
         rows = []
         for cell in self.table("comparators.csv", columns).rows():
             indicator = self.indicator_for(cell("indicator_code"), indicators)
@@ -288,18 +399,39 @@ class SeedLoader:
 
     def load_targets(self, indicators: dict[str, Indicator]) -> None:
         columns = [
-            "indicator_code", "financial_year", "value", "range_start", "amber_tolerance",
-            "statement", "source",
-        ]  # fmt: skip
+            "indicator_code",
+            "financial_year",
+            "target",
+            "target_to",
+            "amber_tolerance",
+            "judged",
+            "due",
+            "statement",
+            "source",
+        ]
         rows = []
         for cell in self.table("targets.csv", columns).rows():
+            indicator = self.indicator_for(cell("indicator_code"), indicators)
+            year = as_financial_year(cell("financial_year"))
+            entry = TargetEntry(
+                as_decimal(cell("target")),
+                as_decimal(cell("target_to"), blank=True),
+                as_decimal(cell("amber_tolerance")),
+                as_choice(cell("judged"), TargetJudgement),
+                as_date(cell("due"), blank=True),
+            )
+            for name, message in target_problems(indicator, year, entry):
+                column = {"to": "target_to", "tolerance": "amber_tolerance"}.get(name, name)
+                raise cell(column).error(message)
             rows.append(
                 {
-                    "indicator_id": self.indicator_for(cell("indicator_code"), indicators).pk,
-                    "financial_year": as_financial_year(cell("financial_year")),
-                    "value": as_decimal(cell("value")),
-                    "range_start": as_decimal(cell("range_start"), blank=True),
-                    "amber_tolerance": as_decimal(cell("amber_tolerance")),
+                    "indicator_id": indicator.pk,
+                    "financial_year": year,
+                    "value": entry.value,
+                    "value_to": entry.value_to,
+                    "amber_tolerance": entry.amber_tolerance,
+                    "judged": entry.judged,
+                    "due": entry.due,
                     "statement": cell("statement").text,
                     "source": cell("source").text,
                 }
@@ -308,8 +440,17 @@ class SeedLoader:
 
     def load_reported_figures(self, indicators: dict[str, Indicator]) -> None:
         columns = [
-            "topic", "label", "value", "unit", "period", "as_at", "indicator_code", "source", "quote",
-        ]  # fmt: skip
+            "topic",
+            "label",
+            "value",
+            "unit",
+            "period",
+            "as_at",
+            "indicator_code",
+            "source",
+            "quote",
+            "series",
+        ]
         rows = []
         for cell in self.table("reported_figures.csv", columns).rows():
             code = cell("indicator_code")
@@ -324,15 +465,24 @@ class SeedLoader:
                     "indicator_id": self.indicator_for(code, indicators).pk if code.text else None,
                     "source": cell("source").text,
                     "quote": cell("quote").text,
+                    "series": cell("series").text,
                 }
             )
+        rows += self.commentary_figures(indicators)
         self.results["reported figures"] = upsert(ReportedFigure, ["label", "period", "source"], rows)
 
     def load_audits(self) -> None:
         counts = [
-            "target", "completed", "rated_outstanding", "rated_good",
-            "rated_requires_improvement", "rated_inadequate",
-        ]  # fmt: skip
+            "target",
+            "completed",
+            "rated_outstanding",
+            "rated_good",
+            "rated_requires_improvement",
+            "rated_inadequate",
+            "moderation_agreed",
+            "moderation_upgraded",
+            "moderation_downgraded",
+        ]
         rows = []
         for cell in self.table(
             "audit_returns.csv", ["month", "activity", *counts, "theme", "source", "notes"]
@@ -353,9 +503,12 @@ class SeedLoader:
 
     def load_complaints(self) -> None:
         columns = [
-            "month", "compliments_received", "complaints_received",
-            "percent_responded_in_timescale", "source",
-        ]  # fmt: skip
+            "month",
+            "compliments_received",
+            "complaints_received",
+            "percent_responded_in_timescale",
+            "source",
+        ]
         rows = []
         for cell in self.table("complaints.csv", columns).rows():
             rows.append(
@@ -373,9 +526,19 @@ class SeedLoader:
 
     def load_inspections(self) -> None:
         columns = [
-            "key", "inspectorate", "service_inspected", "kind", "start_date", "end_date",
-            "date_text", "published_date", "overall_judgement", "focus", "source",
-        ]  # fmt: skip
+            "key",
+            "inspectorate",
+            "service_inspected",
+            "kind",
+            "start_date",
+            "end_date",
+            "date_text",
+            "published_date",
+            "overall_judgement",
+            "focus",
+            "source",
+            "expected",
+        ]
         rows, keys = [], {}
         for cell in self.table("inspections.csv", columns).rows():
             row = {
@@ -389,6 +552,7 @@ class SeedLoader:
                 "overall_judgement": cell("overall_judgement").text,
                 "focus": cell("focus").text,
                 "source": cell("source").text,
+                "expected": as_bool(cell("expected")),
             }
             natural_key = (row["inspectorate"], row["service_inspected"], row["kind"], row["date_text"])
             keys[cell("key").text] = natural_key
@@ -414,6 +578,7 @@ class SeedLoader:
         self.results["inspection judgements"] = upsert(
             InspectionJudgement, ["inspection_id", "area"], judgements
         )
+        self.inspections = {key: result.objects[natural] for key, natural in keys.items()}
 
     def financial_years(self, labels: list[Cell]) -> dict[int, FinancialYear]:
         starts = sorted({as_financial_year(cell) for cell in labels})
@@ -423,13 +588,28 @@ class SeedLoader:
 
     def load_finance(self) -> None:
         line_columns = [
-            "financial_year", "period", "category", "description", "budget", "forecast",
-            "outturn", "variance", "source", "notes",
-        ]  # fmt: skip
+            "financial_year",
+            "period",
+            "category",
+            "description",
+            "budget",
+            "forecast",
+            "outturn",
+            "stated_variance",
+            "source",
+            "notes",
+        ]
         spend_columns = [
-            "summary", "financial_year", "period", "order", "category", "label",
-            "amount_gbp_thousands", "is_total", "source",
-        ]  # fmt: skip
+            "summary",
+            "financial_year",
+            "period",
+            "order",
+            "category",
+            "label",
+            "amount_gbp_thousands",
+            "is_total",
+            "source",
+        ]
         line_cells = list(self.table("budget_lines.csv", line_columns).rows())
         spend_cells = list(self.table("spending_summaries.csv", spend_columns).rows())
         years = self.financial_years([c("financial_year") for c in line_cells + spend_cells])
@@ -440,10 +620,16 @@ class SeedLoader:
         for cell in line_cells:
             amounts = {
                 name: as_decimal(cell(name), blank=True)
-                for name in ("budget", "forecast", "outturn", "variance")
+                for name in ("budget", "forecast", "outturn", "stated_variance")
             }
             if all(amount is None for amount in amounts.values()):
                 raise cell("budget").error("a budget line needs at least one amount")
+            if (
+                amounts["stated_variance"] is not None
+                and amounts["budget"] is not None
+                and (amounts["forecast"] is not None or amounts["outturn"] is not None)
+            ):
+                raise cell("stated_variance").error("the variance is worked out from the budget and forecast")
             lines.append(
                 {
                     "financial_year_id": years[as_financial_year(cell("financial_year"))].pk,

@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kpis import views as kpi_views
+from kpis.workforce_views import WorkforceView
 from sct_monitor import views
+from sct_monitor.check_views import ChecksView
 
 admin.site.site_header = "SCT Monitor administration"
 admin.site.site_title = "SCT Monitor"
@@ -17,10 +19,15 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("kpis/", include("kpis.urls")),
+    path("reports/", include("sct_monitor.report_urls")),
     path("returns/", include("kpis.return_urls")),
+    path("targets/", include("kpis.target_urls")),
     path("figures/", include("kpis.figures_urls")),
     path("comparators/", kpi_views.ComparatorSourcesView.as_view(), name="comparators"),
     path("audits/", include("audits.urls")),
+    path("improvement-plan/", include("kpis.plan_urls")),
+    path("workforce/", WorkforceView.as_view(), name="workforce"),
+    path("checks/", ChecksView.as_view(), name="checks"),
     path("finance/", include("finance.urls")),
     path("imports/", include("sct_monitor.import_urls")),
     path("admin/", admin.site.urls),

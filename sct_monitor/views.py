@@ -1,44 +1,101 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kpis.models import Indicator
-from kpis.scorecard import ScorecardData, better_month, month_coverage, summary_rows
+from kpis.models import Category, Indicator
+from kpis.report import HISTORY, overview_month
+from kpis.return_status import work_to_do
+from kpis.scorecard import ScorecardData, add_months, summary_rows
 from kpis.series import IndicatorSeries
-from kpis.status import Rag
-from kpis.visibility import visible_values
+from kpis.status import Rag, worsening_run
+from kpis.visibility import sees_drafts, visible_values
 from sct_monitor.roles import role_of
 
 HEADLINE_CHARTS = 4
 
 
+@dataclass
+class Overview:
+    """The latest published month at a glance: what is Red, what is getting worse, how it compares."""
+
+    month: date
+    rows: list
+    contract: list
+    red: list
+    worsening: list
+    better_than_sn: int
+    worse_than_sn: int
+    compared_with_sn: int
+    covered: int  # contract indicators with a figure that month
+    latest_month: date | None  # the latest published month, when it is not the one shown
+
+    @property
+    def contract_red(self) -> int:
+        return sum(1 for row in self.contract if row.status.rag == Rag.RED and row.value is not None)
+
+    @property
+    def other_red(self) -> list:
+        """Red measures that are not contract KPIs, named beside the KPI count so the two agree."""
+        return [row for row in self.red if row.indicator.category != Category.CONTRACT_KPI]
+
+
+def overview(user) -> Overview | None:
+    period, coverage = overview_month(user)
+    if period is None:
+        return None
+    month = period.start
+    indicators = Indicator.objects.filter(active=True).order_by("display_order", "code")
+    data = ScorecardData(indicators, visible_values(user), month, history=HISTORY)
+    rows = data.rows()
+    for row in rows:
+        back = [add_months(month, -k * row.indicator.period_months) for k in range(HISTORY - 1, -1, -1)]
+        row.worsening_run = worsening_run(
+            [data.number(row.indicator, m) for m in back],
+            row.indicator.polarity,
+            row.indicator.no_change_band,
+        )
+    contract = [row for row in rows if row.indicator.category == Category.CONTRACT_KPI]
+    judged = [row.comparators[0].judgement for row in contract if row.comparators[0].judgement]
+    latest = coverage[0][0] if coverage and coverage[0][0] != month else None
+    return Overview(
+        month=month,
+        rows=rows,
+        contract=contract,
+        red=[row for row in rows if row.status.rag == Rag.RED],
+        worsening=[row for row in rows if row.worsening_run >= 3],
+        better_than_sn=judged.count("better"),
+        worse_than_sn=judged.count("worse"),
+        compared_with_sn=len(judged),
+        covered=sum(1 for row in contract if row.value is not None),
+        latest_month=latest,
+    )
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest month at a glance: statuses and their change, what is Red, headline charts."""
-    values = visible_values(request.user)
-    coverage = month_coverage(values)
-    current = coverage[0] if coverage else None
-    rows = []
-    if current and request.user.has_perm("kpis.view_indicator"):
-        indicators = Indicator.objects.filter(active=True).order_by("display_order", "code")
-        rows = ScorecardData(indicators, values, current.month).rows()
-    red = [row for row in rows if row.status.rag == Rag.RED]
-    # Red indicators first, then the other contract KPIs with a value this month.
-    chosen = red + [
-        r for r in rows if r not in red and r.value is not None and r.indicator.category == "contract"
-    ]
-    charts = [IndicatorSeries(row.indicator, values, 24) for row in chosen[:HEADLINE_CHARTS]]
+    """The latest well-covered published month: what is Red, what is worsening, how it compares."""
+    summary = overview(request.user) if request.user.has_perm("kpis.view_indicator") else None
+    charts = []
+    if summary:
+        chosen = summary.red + [r for r in summary.worsening if r not in summary.red]
+        chosen += [r for r in summary.contract if r not in chosen and r.value is not None]
+        # The charts end at the month the overview is about, not at later figures.
+        values = visible_values(request.user).filter(month__lte=summary.month)
+        charts = [IndicatorSeries(row.indicator, values, 24) for row in chosen[:HEADLINE_CHARTS]]
     context = {
         "role": role_of(request.user),
-        "current": current,
-        "summary_rows": summary_rows(rows) if rows else [],
-        "red_rows": red,
+        "overview": summary,
+        "summary_rows": summary_rows(summary.rows) if summary else [],
+        "current": {"month": summary.month} if summary else None,
         "charts": charts,
-        "suggestion": better_month(current, coverage, len(rows)) if rows else None,
-        "indicator_count": len(rows),
+        "todo": work_to_do(timezone.localdate()) if sees_drafts(request.user) else None,
     }
     return render(request, "home.html", context)
 

@@ -98,10 +98,10 @@ def test_the_scorecard_sorts_by_status_and_downloads_what_it_shows(page):
     first_status = page.locator("tbody tr").first.locator(".govuk-tag")
     expect(first_status).to_have_text("Red")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download this table as CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     with open(download.value.path(), encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert rows[0]["Status"].startswith("Red (")
+    assert (rows[0]["Status"], rows[0]["Judged against"]) == ("Red", "SN average 57.9")
 
 
 def test_the_stylesheet_loads_from_this_site(page):
@@ -118,28 +118,71 @@ def test_pages_before_sign_in_have_no_accessibility_violations(page, path):
     assert_no_axe_violations(page)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/kpis/",
-        "/kpis/?month=2022-06",
-        "/kpis/?month=2018-12",
-        "/kpis/5/",
-        "/kpis/2/?range=all",
-        "/help/statuses/",
-        "/audits/returns/",
-        "/audits/inspections/",
-        "/finance/",
-        "/figures/",
-    ],
-)
-def test_signed_in_pages_have_no_accessibility_violations(page, path):
+def axe_walk(page: Page, paths: list[str], widths=(1280, 390), fit: tuple[str, ...] = ()) -> None:
+    """Axe on each page at each width, every problem reported together; pages in ``fit`` must not
+    scroll sideways."""
+    problems = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+            if results.violations_count:
+                problems.append(f"{path} at {width}px:\n{results.generate_report()}")
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if path in fit and wide > width:
+                problems.append(f"{path} at {width}px scrolls sideways ({wide}px)")
+    assert not problems, "\n".join(problems)
+
+
+BOARD_PAGES = [
+    "/", "/kpis/", "/kpis/?month=2022-06", "/kpis/?month=2018-12", "/kpis/5/", "/kpis/2/?range=all",
+    "/kpis/CLA/", "/help/statuses/", "/audits/returns/", "/audits/inspections/", "/finance/", "/figures/",
+    "/targets/2022-23/", "/reports/", "/reports/2022-06/", "/reports/2018-19-q3/", "/reports/2022-23-q1/",
+]  # fmt: skip
+# Pages that must fit a phone's width without the page itself scrolling sideways.
+FITS = (
+    "/", "/kpis/", "/kpis/?month=2022-06", "/kpis/?month=2018-12", "/kpis/CLA/", "/targets/2022-23/",
+    "/help/statuses/", "/reports/", "/reports/2022-06/", "/reports/2018-19-q3/", "/reports/2022-23-q1/",
+)  # fmt: skip
+STAFF_PAGES = [
+    "/returns/", "/returns/2022-07/", "/returns/2022-06/publish/", "/returns/2022-06/reopen/",
+    "/targets/2018-19/edit/", "/kpis/CLA/", "/reports/2022-07/narrative/", "/reports/2022-06/",
+]  # fmt: skip
+
+
+def test_board_pages_have_no_accessibility_violations_at_either_width(page):
     make_user("reader", "Board member")
     sign_in(page, "reader")
-    page.goto(path)
-    page.wait_for_load_state("networkidle")
-    assert_no_axe_violations(page)
+    axe_walk(page, BOARD_PAGES, fit=FITS)
+
+
+def test_monthly_cycle_pages_have_no_accessibility_violations_at_either_width(page):
+    make_user("boss", "Administrator", is_staff=True)
+    sign_in(page, "boss")
+    axe_walk(page, STAFF_PAGES, fit=tuple(STAFF_PAGES))
+
+
+def test_a_board_member_reads_the_overview_then_junes_report_and_downloads_its_pdf(page):
+    from pypdf import PdfReader
+
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("June 2022")
+    expect(page.locator(".app-headline")).to_contain_text("0 of 15 contract KPIs Red")
+    page.get_by_role("link", name="Read the report for June 2022").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("June 2022")
+    expect(page.locator("#section-failures")).to_contain_text("Children looked after")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF of this report (A4)").click()
+    text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "Monthly Monitoring Report" in text and "June 2022" in text
+    # Printed, the page keeps the report and drops the navigation and the download links.
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.locator(".app-report-actions")).to_be_hidden()
+    expect(page.locator("#section-indicators")).to_be_visible()
 
 
 def test_signing_out_returns_to_sign_in(page):
@@ -149,73 +192,122 @@ def test_signing_out_returns_to_sign_in(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
 
 
-def fill_july_return(page: Page) -> None:
-    """Type June 2022's figures again (so nothing needs commentary) and a reason where June had none."""
+def july_column() -> tuple[str, list[int]]:
+    """June 2022's figures in form order, as a spreadsheet column (CLA at 790), and the indicators
+    June had no figure for, whose lines are blank."""
     from datetime import date
 
     from kpis.models import Indicator, MonthlyValue
 
     june = {v.indicator_id: v.value for v in MonthlyValue.objects.filter(month=date(2022, 6, 1))}
-    for indicator in Indicator.objects.filter(active=True):
-        if indicator.code == "CLA":
+    lines, blanks = [], []
+    for indicator in Indicator.objects.filter(active=True).order_by("display_order", "code"):
+        if not indicator.reports_in(date(2022, 7, 1)):
             continue
-        if indicator.pk in june:
-            page.locator(f"#id_value_{indicator.pk}").fill(f"{june[indicator.pk].normalize():f}")
+        if indicator.code == "CLA":
+            lines.append("790")
+        elif indicator.pk in june:
+            lines.append(f"{june[indicator.pk].normalize():f}")
         else:
-            page.locator(f"#id_reason_{indicator.pk}").select_option("not_collected")
+            lines.append("")
+            blanks.append(indicator.pk)
+    return "\r\n".join(lines) + "\r\n", blanks
 
 
-def test_an_officer_submits_july_2022_an_administrator_publishes_and_the_board_sees_it(browser, live_server):
+def paste(page: Page, selector: str, text: str) -> None:
+    """What pasting a copied spreadsheet column does: a paste event carrying the text."""
+    page.locator(selector).evaluate(
+        """(box, text) => { const data = new DataTransfer(); data.setData('text/plain', text);
+        box.dispatchEvent(new ClipboardEvent('paste',
+            {clipboardData: data, bubbles: true, cancelable: true})); }""",
+        text,
+    )
+
+
+def test_the_monthly_cycle_from_a_pasted_column_to_a_published_correction(browser, live_server):
     from kpis.models import Indicator
 
     SeedLoader().load()
     make_user("officer", "Performance officer")
     make_user("boss", "Administrator", is_staff=True)
     make_user("reader", "Board member")
-    cla = Indicator.objects.get(code="CLA").pk
+    cla, pi_14 = Indicator.objects.get(code="CLA").pk, Indicator.objects.get(code="14").pk
 
     officer = browser.new_context(base_url=live_server.url).new_page()
     sign_in(officer, "officer")
     officer.get_by_role("navigation", name="Menu").get_by_role("link", name="Monthly returns").click()
     assert_no_axe_violations(officer)
-    officer.get_by_label("Open another month").fill("2022-07")
+    officer.get_by_label("Open another month").fill("07/2022")
     officer.get_by_role("button", name="Open").click()
     expect(officer.get_by_role("heading", level=1)).to_contain_text("July 2022")
-    assert_no_axe_violations(officer)
+    expect(officer.locator("#return-form")).to_have_attribute("data-ready", "true")  # its script is running
 
-    # The status the value would get appears as the officer types.
+    # The status the value would get appears as the officer types, with the size of the move.
     officer.locator(f"#id_value_{cla}").fill("900")
     preview = officer.locator(".app-return-entry", has=officer.locator(f"#id_value_{cla}")).locator(
         ".js-preview"
     )
-    expect(preview).to_contain_text("Status if saved: Red target 796")
-    expect(preview).to_contain_text("Commentary needed")
-
-    # Submitting without commentary for the Red value saves nothing and says why.
-    fill_july_return(officer)
-    officer.get_by_role("button", name="Submit return").click()
-    expect(officer.locator(".govuk-error-summary")).to_contain_text(
-        "CLA: Enter commentary, because it is Red"
+    expect(preview).to_contain_text("Status if saved: Red trajectory 828 towards target 796")
+    expect(preview).to_contain_text("Up 52 on June 2022")
+    expect(preview).to_contain_text("Commentary needed on submitting, because it is Red")
+    officer.locator(f"#id_value_{Indicator.objects.get(code='1').pk}").fill("120")
+    expect(officer.locator(".app-return-entry").first.locator(".js-preview")).to_contain_text(
+        "A percentage must be between 0 and 100"
     )
+
+    # A column copied from the spreadsheet fills every box in order.
+    column, blanks = july_column()
+    first_box = officer.locator(".js-return-value").first.get_attribute("id")
+    paste(officer, f"#{first_box}", column)
+    filled = len(column.strip("\r\n").split("\r\n"))
+    expect(officer.locator("#paste-note")).to_contain_text(f"Filled {filled} values from the pasted column")
+    expect(officer.locator(f"#id_value_{cla}")).to_have_value("790")
+    for pk in blanks:
+        officer.locator(f"#id_reason_{pk}").select_option("not_collected")
     assert_no_axe_violations(officer)
-    officer.locator(f"#id_value_{cla}").fill("790")
-    officer.locator(f"#id_commentary_{cla}").fill("Fewer children entered care in July.")
     officer.get_by_role("button", name="Submit return").click()
     expect(officer.locator(".govuk-notification-banner")).to_contain_text("has been submitted")
 
-    administrator = browser.new_context(base_url=live_server.url).new_page()
-    sign_in(administrator, "boss")
-    administrator.goto("/returns/2022-07/")
-    administrator.get_by_role("button", name="Publish July 2022").click()
-    expect(administrator.locator(".govuk-notification-banner")).to_contain_text("is published")
-
     board = browser.new_context(base_url=live_server.url).new_page()
     sign_in(board, "reader")
+
+    administrator = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(administrator, "boss")
+    administrator.goto("/returns/")
+    administrator.get_by_role("link", name="Review and publish July 2022").click()
+    expect(administrator.get_by_role("heading", level=1)).to_contain_text("July 2022")
+    expect(administrator.locator("main")).to_contain_text("AGENCY: Not collected this month")
+    assert_no_axe_violations(administrator)
+    administrator.get_by_role("button", name="Publish July 2022").click()
+    expect(administrator.locator(".govuk-notification-banner")).to_contain_text("It is published")
+
+    # June is reopened to correct PI 14; the board still sees June as published.
+    administrator.goto("/returns/2022-06/")
+    administrator.get_by_role("link", name="Reopen June 2022 to correct it").click()
+    administrator.get_by_label("Why are you reopening June 2022?").fill("PI 14 was miscounted")
+    administrator.get_by_role("button", name="Reopen June 2022").click()
+    expect(administrator.locator("#return-form")).to_have_attribute("data-ready", "true")
+    board.goto("/kpis/?month=2022-06")
+    expect(board.get_by_role("heading", level=1)).to_contain_text("June 2022")
+    expect(board.get_by_role("row").filter(has_text="Average overall caseloads")).to_contain_text("19.61")
     board.goto("/kpis/?month=2022-07")
-    cla_row = board.get_by_role("row").filter(has_text="Children looked after").first
-    expect(cla_row).to_contain_text("790")
-    expect(cla_row).to_contain_text("Green")
-    expect(cla_row).not_to_contain_text("Provisional")
+    expect(board.get_by_role("row").filter(has_text="Children looked after").first).to_contain_text("Green")
+
+    administrator.locator(f"#id_value_{pi_14}").fill("19.71")
+    administrator.get_by_role("button", name="Submit return").click()
+    expect(administrator.locator(".govuk-notification-banner")).to_contain_text("has been submitted")
+    administrator.get_by_role("link", name="Review its summary and publish June 2022").click()
+    expect(administrator.locator("main")).to_contain_text("19.61 → 19.71")
+    expect(administrator.get_by_label("Reason for the correction")).to_have_value("PI 14 was miscounted")
+    assert_no_axe_violations(administrator)
+    administrator.get_by_role("button", name="Publish the correction to June 2022").click()
+    expect(administrator.locator(".govuk-notification-banner")).to_contain_text("The correction is published")
+
+    board.goto("/kpis/?month=2022-06")
+    pi_14_row = board.get_by_role("row").filter(has_text="Average overall caseloads")
+    expect(pi_14_row).to_contain_text("19.71")
+    expect(pi_14_row).to_contain_text("was 19.61, now 19.71. Reason: PI 14 was miscounted")
+    assert_no_axe_violations(board)
 
 
 def test_an_administrator_previews_then_imports_a_file(page, tmp_path):

@@ -1,23 +1,51 @@
+"""The overview answers "how are we doing" in 30 seconds: Red, worsening, compared with neighbours."""
+
 import re
 from datetime import date
 
 import pytest
 
-from kpis.models import Indicator, MonthlyValue
+from kpis.models import Indicator, PublishedValue
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_overview_shows_the_latest_month_and_its_red_indicators_with_commentary(board_client):
-    MonthlyValue.objects.filter(indicator__code="CLA", month=date(2023, 2, 1)).update(
-        commentary="Fewer children entering care; still above the March 2023 target."
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_overview_opens_on_the_latest_published_month_that_covers_most_contract_indicators(board_client):
+    text = text_of(board_client.get("/").content.decode())
+    assert "Overview June 2022" in text
+    assert (
+        "June 2022 is the latest published month with figures for most contract indicators (15 of 15)" in text
+    )
+    assert "February 2023 is published with figures for only a few" in text
+
+
+def test_it_leads_with_red_worsening_and_the_comparison_with_neighbours(board_client):
+    text = text_of(board_client.get("/").content.decode())
+    assert (
+        "0 of 15 contract KPIs Red, and 1 other measure (children looked after); "
+        "3 worsening for three months running; no statistical-neighbour figures cover June 2022."
+    ) in text
+
+
+def test_it_lists_the_red_and_the_worsening_with_their_commentary(board_client):
+    PublishedValue.objects.filter(indicator__code="CLA", month=date(2022, 6, 1), is_current=True).update(
+        commentary="Above the trajectory: more children entered care in the spring."
     )
     html = board_client.get("/").content.decode()
-    assert "February 2023</h1>" in html
-    red = html[html.index("Red this month") :]
-    assert "CLA: Children looked after" in red
-    assert "target 796" in red
-    assert "still above the March 2023 target" in red
+    red = text_of(html[html.index(">Red</h2>") : html.index("Worsening for three months running</h2>")])
+    assert "CLA: Children looked after" in red and "trajectory 832 towards target 796" in red
+    assert "more children entered care in the spring" in red
+    worsening = text_of(html[html.index("Worsening for three months running</h2>") :])
+    assert "13: Vacancy rate of social workers" in worsening
+    assert "45.1%, worsening for 5 months running" in worsening
+
+
+def test_it_links_to_the_months_report(board_client):
+    assert 'href="/reports/2022-06/"' in board_client.get("/").content.decode()
 
 
 def test_each_headline_chart_links_to_its_indicator_and_has_a_data_table(board_client):
@@ -27,18 +55,16 @@ def test_each_headline_chart_links_to_its_indicator_and_has_a_data_table(board_c
     for chart in charts:
         assert re.search(r'href="/kpis/[^/]+/"', chart)
         assert "<figcaption" in chart and "<table" in chart
+        caption = re.search(r"<figcaption.*?</figcaption>", chart, re.S).group(0)
+        assert "Latest value" in caption and "in February 2023" not in caption  # they end at June 2022
 
 
-def test_status_counts_and_their_change_are_shown(board_client):
-    html = board_client.get("/").content.decode()
-    assert "Statuses in February 2023" in html
-
-
-def test_a_sparse_latest_month_points_to_the_latest_well_covered_month(board_client):
-    html = board_client.get("/").content.decode()
-    assert "?month=2022-06" in html
+def test_status_counts_say_not_comparable_against_a_month_without_figures(board_client):
+    text = text_of(board_client.get("/kpis/?month=2023-02").content.decode())
+    assert "Statuses in February 2023" in text
+    assert "not comparable" in text and "up 1" not in text
 
 
 def test_with_no_red_indicators_the_overview_says_so(board_client):
     Indicator.objects.filter(code="CLA").update(active=False)
-    assert "No indicator is Red this month." in board_client.get("/").content.decode()
+    assert "No indicator is Red." in board_client.get("/").content.decode()

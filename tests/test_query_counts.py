@@ -26,6 +26,9 @@ SCALED_PAGES = [
     "/kpis/?month=2018-12&sort=status",
     "/kpis/?service_area=Area+3",
     "/kpis/G1/?range=all",
+    "/reports/2023-02/",
+    "/reports/2022-23-q4/",
+    "/kpis/?month=2023-02&format=csv",
 ]
 OTHER_PAGES = ["/figures/", "/audits/returns/", "/audits/complaints/", "/audits/inspections/", "/finance/"]
 

@@ -65,8 +65,9 @@ def test_the_summary_counts_this_month_and_last(board_client):
         html.index("app-status-summary") : html.index("</table>", html.index("app-status-summary"))
     ]
     counts = re.findall(r"govuk-table__cell--numeric\">([^<]+)<", summary)
-    # Red: 4 now (PI 2, 13, 14, agency) and 3 in November; Amber 0, 0; Green 2, 2.
-    assert counts[:9] == ["4", "3", "up 1", "0", "0", "no change", "2", "2", "no change"]
+    # Red: 4 now (PI 2, 13, 14, agency) and 3 in November; Amber 0, 0; Green 3 (with the
+    # quarter's 143 audits against 90, reported only in December) and 2.
+    assert counts[:9] == ["4", "3", "up 1", "0", "0", "no change", "3", "2", "up 1"]
 
 
 def test_a_month_without_data_is_refused_with_a_message(board_client):
@@ -106,18 +107,20 @@ def test_the_csv_holds_exactly_the_rows_and_order_shown(board_client):
     shown = [code_of(row) for row in body_rows(html)]
     rows = csv_rows(board_client, query)
     assert [row["Code"] for row in rows] == shown
-    assert list(rows[0]) == [
-        "Code", "Indicator", "Service area", "Value", "Target", "Status", "Change on last month",
-        "Change on 3-month average", "SN average", "England", "West Midlands",
+    assert list(rows[0])[:9] == [
+        "Code", "Indicator", "Service area", "Month", "Unit", "Value", "Provisional", "Missing reason",
+        "Target",
     ]  # fmt: skip
 
 
-def test_the_csv_writes_cells_as_the_page_shows_them(board_client):
+def test_the_csv_holds_numbers_as_numbers_with_the_unit_beside_them(board_client):
     rows = {row["Code"]: row for row in csv_rows(board_client, "month=2018-12")}
-    assert rows["2"]["Value"] == "69.2"
-    assert rows["2"]["Status"] == "Red (SN average 57.9)"
-    assert rows["2"]["SN average"] == "57.9 (worse)"
-    assert rows["1"]["Value"] == "66.6%"
+    assert (rows["2"]["Value"], rows["2"]["Unit"]) == ("69.2", "per 10,000")
+    assert (rows["2"]["Status"], rows["2"]["Judged against"]) == ("Red", "SN average 57.9")
+    assert (rows["2"]["SN average"], rows["2"]["Compared with SN"]) == ("57.9", "worse")
+    assert (rows["1"]["Value"], rows["1"]["Unit"]) == ("66.6", "%")
+    assert rows["14"]["Target"] == "15.00 to 18.00"
+    assert rows["1"]["Target"] == "" and "<" not in "".join(rows["1"].values())
 
 
 def test_the_csv_neutralises_text_a_spreadsheet_would_run(board_client):
@@ -135,7 +138,8 @@ def draft_value() -> None:
 def test_board_members_do_not_see_draft_figures(board_client):
     draft_value()
     html = board_client.get("/kpis/").content.decode()
-    assert "March 2023" not in html
+    assert 'value="2023-03"' not in html and "March 2023</h1>" not in html
+    assert "February 2023</h1>" in html
 
 
 def test_officers_see_draft_figures_marked_provisional(client):

@@ -1,6 +1,7 @@
 """The seed load holds every figure of the trust's reports exactly, and a second load changes nothing."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from sct_monitor.seed import SeedLoader
 pytestmark = pytest.mark.django_db
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS_TEXT = " ".join(
+    re.sub(r"\s+", " ", path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))
+)
 
 # Read off the two KPI tables by hand: (indicator, month, value as printed).
 SEED_TABLE_VALUES = [
@@ -127,12 +131,23 @@ def test_headline_figures_are_monthly_values_where_the_month_is_stated():
     assert sn_march_2022.value == Decimal("102.6")
 
 
-def test_targets_are_only_those_the_reports_state():
+def test_targets_are_only_those_the_reports_state_each_with_its_sentence():
     targets = {(t.indicator.code, t.financial_year): t for t in Target.objects.select_related("indicator")}
-    assert set(targets) == {("AGENCY", 2018), ("CLA", 2022), ("14", 2018)}
+    assert set(targets) == {("AGENCY", 2018), ("CLA", 2022), ("14", 2018), ("AUDITS", 2018)}
     assert targets[("AGENCY", 2018)].value == 20
-    assert targets[("CLA", 2022)].value == 796
-    assert (targets[("14", 2018)].range_start, targets[("14", 2018)].value) == (15, 18)
+    assert (targets[("14", 2018)].value, targets[("14", 2018)].value_to) == (15, 18)
+    cla = targets[("CLA", 2022)]
+    assert (cla.value, cla.judged, cla.due) == (796, "trajectory", date(2023, 3, 31))
+    assert cla.statement == "The target for March 2023 is 796."
+    audits = targets[("AUDITS", 2018)]
+    assert audits.value == 90 and "(90 audits per quarter)" in audits.statement
+    for target in targets.values():
+        assert target.statement in SEEDS_TEXT, target.statement
+
+
+def test_the_quarters_case_file_audits_are_the_printed_143_against_the_contracts_90():
+    assert value_of("AUDITS", "2018-12") == 143
+    assert Indicator.objects.get(code="AUDITS").frequency == "quarterly"
 
 
 def test_audit_returns_match_the_quarter_3_tables():

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from kpis.models import Indicator, MonthlyValue
+from kpis.models import Indicator, MonthlyValue, PublishedValue
 from sct_monitor.seed import SeedError, SeedLoader
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def test_an_unknown_indicator_code_is_reported(fixtures_copy):
 
 
 def test_a_percentage_over_100_is_refused_and_nothing_is_written(fixtures_copy):
+    PublishedValue.objects.all().delete()
     MonthlyValue.objects.all().delete()
     Indicator.objects.filter(code__in=["CLA", "CP-COUNT"]).delete()
     replace_in(fixtures_copy / "kpi_values_2021_22.csv", "96.0", "196.0")

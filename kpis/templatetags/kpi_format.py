@@ -22,3 +22,11 @@ def as_month(day) -> str:
 @register.filter
 def as_month_key(day) -> str:
     return month_key(day) if day else ""
+
+
+@register.filter
+def indicator_size(value: Decimal | None, indicator) -> str:
+    """A movement or band in the indicator's terms: ``2.0 points`` for percentages, ``5`` for counts."""
+    from kpis.scorecard import size_of
+
+    return "" if value is None else size_of(value, indicator)

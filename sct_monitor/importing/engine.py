@@ -23,9 +23,12 @@ from kpis.models import (
     MonthlyValue,
     Neighbour,
     NeighbourModel,
+    Target,
     ValueStatus,
 )
 from kpis.months import month_label
+from kpis.publishing import refresh_published_months
+from kpis.returns import advance_versions
 from sct_monitor.importing.kinds import Parsed, Planned, Problem
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
 from sct_monitor.importing.registry import KINDS
@@ -75,6 +78,8 @@ LABELS = {
     AreaValue: "DfE figures (England, regions and local authorities)",
     NeighbourModel: "statistical-neighbour models",
     Neighbour: "statistical-neighbour links",
+    Target: "targets",
+    Indicator: "indicators' significant variances",
 }
 
 
@@ -95,6 +100,8 @@ def existing_for(planned: Planned):
         )
     if planned.model is Neighbour:
         return Neighbour.objects.filter(model__name__in={row["model_name"] for row in planned.rows})
+    if planned.model is Target:
+        return Target.objects.filter(indicator_id__in={row["indicator_id"] for row in planned.rows})
     return planned.model.objects.all()
 
 
@@ -248,12 +255,20 @@ def apply_import(
         log.save()
         reason = f"Import {log.pk}: {kind} from {file_name}"[:100]
         plan.results = []
+        months_written: set = set()
         for planned in plan.parsed.planned:
             result = upsert(
                 planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned),
                 change_reason=reason, user=user,
             )  # fmt: skip
             plan.results.append((label_for(planned.model), result))
+            if planned.model is MonthlyValue:
+                months_written = {key[1] for key in result.changed_keys}
+        if months_written:
+            # Forms opened before the import are refused; published months changed by it are
+            # published again as a revision carrying the import as its reason.
+            advance_versions(months_written, user)
+            refresh_published_months(months_written, user, reason, timezone.now())
         if kind in ("dfe-ees", "sn-model"):
             derived = refresh_dfe_comparators(change_reason=reason, user=user)
             plan.results.append(("SN, England and West Midlands comparators (recomputed)", derived))

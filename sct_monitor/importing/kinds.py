@@ -468,14 +468,20 @@ def parse_complaints(table: RawTable, context: dict, parsed: Parsed, progress: C
 
 
 def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
-    """financial_year,period,category,description,budget,forecast,outturn,variance (pounds)"""
-    amounts = ("budget", "forecast", "outturn", "variance")
+    """financial_year,period,category,description,budget,forecast,outturn,stated_variance (pounds),
+    optional source. The variance is worked out from budget and forecast (or outturn); a variance is
+    accepted only for a line the paper gives without them (``variance`` is read as ``stated_variance``)."""
+    amounts = ("budget", "forecast", "outturn", "stated_variance")
     wanted = {
         "financial_year": ("year",),
         "period": (),
         "category": (),
         "description": ("line",),
-        **{name: () for name in amounts},
+        "budget": (),
+        "forecast": (),
+        "outturn": (),
+        "stated_variance": ("variance",),
+        "source": (),
     }
     columns, lines = table_rows(table, parsed, wanted, {"financial_year", "category", "description"})
     planned = Planned(BudgetLine, ["financial_year_id", "period", "category", "description"])
@@ -492,6 +498,15 @@ def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Call
             values = {name: number(name, columns.get(cells, name), blank=True) for name in amounts}
             if all(v is None for v in values.values()):
                 raise Fail("budget", "", "a line needs at least one of budget, forecast, outturn or variance")
+            worked_out = values["budget"] is not None and (
+                values["forecast"] is not None or values["outturn"] is not None
+            )
+            if worked_out and values["stated_variance"] is not None:
+                raise Fail(
+                    "stated_variance",
+                    columns.get(cells, "stated_variance"),
+                    "leave the variance blank: it is worked out from the budget and the forecast or outturn",
+                )
             if values["budget"] is not None and values["budget"] < 0:
                 raise Fail("budget", columns.get(cells, "budget"), "a budget cannot be negative")
             description = columns.get(cells, "description")
@@ -504,6 +519,8 @@ def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Call
                 "description": description[:300],
                 **values,
             }
+            if "source" in columns.index:
+                row["source"] = columns.get(cells, "source")[:300]
         except Fail as fail:
             parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
             continue
@@ -511,3 +528,107 @@ def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Call
             parsed.add(years, line, {"start_year": row["start_year"]})
         parsed.add(planned, line, row)
     parsed.planned += [years, planned]
+
+
+# --- targets ----------------------------------------------------------------------------
+
+
+def financial_year(column: str, text: str) -> int:
+    """``2022/23``, ``2022-23`` or ``2022`` (the year it starts in)."""
+    cleaned = text.strip()
+    if re.fullmatch(r"\d{4}", cleaned) and 2000 <= int(cleaned) <= 2100:
+        return int(cleaned)
+    try:
+        year = parse_financial_year_label(cleaned)
+    except ValueError as exc:
+        raise Fail(column, text, str(exc)) from None
+    if not 2000 <= year <= 2100:
+        raise Fail(column, text, "not a financial year between 2000/01 and 2100/01")
+    return year
+
+
+def parse_targets(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
+    """indicator_code,financial_year,target,amber_tolerance; optional target_to, judged, due,
+    significant_variance, statement, source. The same checks as the targets page."""
+    from kpis.models import Target, TargetJudgement
+    from kpis.targets import TargetEntry, parse_day, parse_judged, target_problems
+
+    wanted = {
+        "indicator_code": ("code", "indicator", "pi"),
+        "financial_year": ("year", "fy"),
+        "target": ("value",),
+        "amber_tolerance": ("tolerance", "amber"),
+        "target_to": ("to", "range_to", "value_to"),
+        "judged": ("judgement", "judged_by"),
+        "due": ("due_date", "by"),
+        "significant_variance": ("variance",),
+        "statement": (),
+        "source": (),
+    }
+    required = {"indicator_code", "financial_year", "target", "amber_tolerance"}
+    columns, lines = table_rows(table, parsed, wanted, required)
+    targets = Planned(Target, ["indicator_id", "financial_year"])
+    variances = Planned(Indicator, ["code"])
+    variance_line: dict[str, tuple[int, Decimal | None]] = {}
+    for count, (line, cells) in enumerate(lines, start=1):
+        progress(count, len(lines))
+        parsed.rows_read += 1
+        try:
+            indicator = indicator_for(columns.get(cells, "indicator_code"), context["indicators"])
+            year = financial_year("financial_year", columns.get(cells, "financial_year"))
+            judged_text = columns.get(cells, "judged")
+            due_text = columns.get(cells, "due")
+            try:
+                judged = parse_judged(judged_text) if judged_text else TargetJudgement.EVERY_MONTH
+            except ValueError as exc:
+                raise Fail("judged", judged_text, str(exc)) from None
+            try:
+                due = parse_day(due_text) if due_text else None
+            except ValueError as exc:
+                raise Fail("due", due_text, str(exc)) from None
+            entry = TargetEntry(
+                number("target", columns.get(cells, "target")),
+                number("target_to", columns.get(cells, "target_to"), blank=True),
+                number("amber_tolerance", columns.get(cells, "amber_tolerance"), blank=True) or Decimal(0),
+                judged,
+                due,
+            )
+            names = {"target": "target", "to": "target_to", "tolerance": "amber_tolerance", "due": "due"}
+            for field_name, message in target_problems(indicator, year, entry):
+                column = names.get(field_name, field_name)
+                raise Fail(column, columns.get(cells, column), message[0].lower() + message[1:])
+            variance = None
+            if "significant_variance" in columns.index:
+                variance = number(
+                    "significant_variance", columns.get(cells, "significant_variance"), blank=True
+                )
+                if variance is not None and variance < 0:
+                    raise Fail(
+                        "significant_variance",
+                        columns.get(cells, "significant_variance"),
+                        "cannot be negative",
+                    )
+                seen = variance_line.get(indicator.code)
+                if seen is not None and seen[1] != variance:
+                    raise Fail(
+                        "significant_variance", columns.get(cells, "significant_variance"),
+                        f"differs from line {seen[0]} for the same indicator; it applies in every year",
+                    )  # fmt: skip
+        except Fail as fail:
+            parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
+            continue
+        row = {
+            "indicator_id": indicator.pk, "financial_year": year, "value": entry.value,
+            "value_to": entry.value_to, "amber_tolerance": entry.amber_tolerance, "judged": entry.judged,
+            "due": entry.due,
+        }  # fmt: skip
+        for optional in ("statement", "source"):
+            if optional in columns.index:
+                row[optional] = columns.get(cells, optional)
+        parsed.add(targets, line, row)
+        if "significant_variance" in columns.index and indicator.code not in variance_line:
+            variance_line[indicator.code] = (line, variance)
+            parsed.add(variances, line, {"code": indicator.code, "significant_variance": variance})
+    parsed.planned.append(targets)
+    if variances.rows:
+        parsed.planned.append(variances)

@@ -11,6 +11,7 @@ from sct_monitor.importing.kinds import (
     parse_finance,
     parse_kpi_long,
     parse_kpi_wide,
+    parse_targets,
 )
 
 
@@ -53,7 +54,8 @@ KINDS = {
         Kind(
             "finance",
             "Budget lines",
-            "financial_year, period, category, description, budget, forecast, outturn, variance",
+            "financial_year, period, category, description, budget, forecast, outturn, "
+            "stated_variance (only for a line with no budget and forecast), source",
             parse_finance,
         ),
         Kind(
@@ -69,6 +71,14 @@ KINDS = {
             "time_period, geographic_level, old_la_code, la_name, region_name and the mapped value columns "
             "(fixtures/dfe_mappings.csv); suppression codes c, k, u, x, z and low are kept as missing",
             parse_ees,
+        ),
+        Kind(
+            "targets",
+            "Targets and significant variances",
+            "indicator_code, financial_year (2022/23), target, amber_tolerance; optional target_to "
+            "(the end of a range), judged (monthly, trajectory or at_due_date), "
+            "due (the date an end-point target is due), significant_variance, statement, source",
+            parse_targets,
         ),
         Kind(
             "complaints",

@@ -2,3 +2,10 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 initAll();
+
+// A printed page shows every data table, including those folded away on screen.
+window.addEventListener("beforeprint", () => {
+  document.querySelectorAll("details").forEach((details) => {
+    details.open = true;
+  });
+});

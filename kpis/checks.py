@@ -1,0 +1,177 @@
+"""Checks on the indicator figures: the papers' words against their tables and the DfE, gaps, revisions."""
+
+from collections import defaultdict
+from datetime import date
+
+from kpis.dfe_comparators import DERIVED_PREFIX
+from kpis.formatting import format_value
+from kpis.models import (
+    ComparatorValue,
+    Frequency,
+    Indicator,
+    MonthlyValue,
+    PublishedValue,
+    ReportedFigure,
+)
+from kpis.scorecard import add_months, revision_note
+from sct_monitor.checks import CheckResult, Finding
+
+
+def formatter(indicator: Indicator):
+    def fmt(value) -> str:
+        return format_value(value, indicator.unit, indicator.decimal_places)
+
+    return fmt
+
+
+def commentary_against_the_table(today: date) -> CheckResult:
+    result = CheckResult(
+        "commentary-figures",
+        "The papers' commentary agrees with their tables",
+        "Figures a paper's commentary states for a month, against the same month in the paper's table.",
+    )
+    stated = (
+        ReportedFigure.objects.filter(series="commentary")
+        .select_related("indicator")
+        .order_by("as_at", "label")
+    )
+    keys = {(f.indicator_id, f.as_at.replace(day=1)) for f in stated if f.indicator_id and f.as_at}
+    table = {
+        (v.indicator_id, v.month): v
+        for v in MonthlyValue.objects.filter(
+            indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys}
+        )
+    }
+    for figure in stated:
+        indicator, month = figure.indicator, figure.as_at.replace(day=1)
+        held = table.get((indicator.pk, month))
+        fmt = formatter(indicator)
+        if held is None or held.value is None:
+            result.findings.append(
+                Finding(
+                    f"PI {indicator.code}, {month:%B %Y}: the commentary says {fmt(figure.value)}; "
+                    "the table has no figure",
+                    "",
+                    figure.source,
+                    figure.quote,
+                    period=month,
+                )
+            )
+            continue
+        passed = (
+            abs(held.value - figure.value) < 10 ** -(indicator.decimal_places + 1) * 5
+            or held.value == figure.value
+        )
+        result.findings.append(
+            Finding(
+                f"PI {indicator.code}, {month:%B %Y}: the commentary says {fmt(figure.value)}, "
+                f"the table {fmt(held.value)}",
+                f"stated {fmt(figure.value)}; table {fmt(held.value)}",
+                f"{figure.source}; {held.source}",
+                figure.quote,
+                passed=passed,
+                period=month,
+            )
+        )
+    return result
+
+
+def papers_against_the_dfe(today: date) -> CheckResult:
+    result = CheckResult(
+        "comparators-dfe",
+        "The papers' comparators agree with the DfE's",
+        "Where a paper's comparator (statistical neighbours, England, region) and the DfE's published figure "
+        "cover the same month, they should agree. Both are kept; the page says which judges the status.",
+    )
+    papers = ComparatorValue.objects.exclude(source__startswith=DERIVED_PREFIX).select_related("indicator")
+    dfe = defaultdict(list)
+    for row in ComparatorValue.objects.filter(source__startswith=DERIVED_PREFIX):
+        dfe[(row.indicator_id, row.comparator)].append(row)
+    for paper in papers.order_by("period_start", "indicator__display_order"):
+        overlapping = [
+            row
+            for row in dfe.get((paper.indicator_id, paper.comparator), [])
+            if row.period_start <= paper.period_end and row.period_end >= paper.period_start
+        ]
+        indicator = paper.indicator
+        fmt = formatter(indicator)
+        for row in overlapping:
+            passed = abs(row.value - paper.value) <= indicator.no_change_band
+            result.findings.append(
+                Finding(
+                    f"{indicator.code} {paper.display_name} average, {paper.period_start:%B %Y}: "
+                    f"the paper has {fmt(paper.value)}, the DfE {fmt(row.value)}",
+                    f"paper {fmt(paper.value)}; DfE {fmt(row.value)} "
+                    f"({row.period_start:%B %Y} to {row.period_end:%B %Y})",
+                    f"{paper.source}; {row.source}",
+                    passed=passed,
+                    period=paper.period_start,
+                )
+            )
+    return result
+
+
+def months_missing(today: date) -> CheckResult:
+    result = CheckResult(
+        "missing-months",
+        "No month is missing from a series",
+        "Between an indicator's first and last figure, each month it reports in should have a figure or the "
+        "reason there is none.",
+    )
+    held = defaultdict(set)
+    for indicator_id, month in MonthlyValue.objects.values_list("indicator_id", "month"):
+        held[indicator_id].add(month)
+    for indicator in Indicator.objects.filter(active=True).exclude(frequency=Frequency.QUARTERLY):
+        months = sorted(held.get(indicator.pk, ()))
+        if len(months) < 2:
+            continue
+        gaps, month = [], months[0]
+        while month <= months[-1]:
+            if month not in held[indicator.pk]:
+                gaps.append(month)
+            month = add_months(month, 1)
+        if not gaps:
+            result.findings.append(
+                Finding(
+                    f"{indicator.code}: no gaps from {months[0]:%B %Y} to {months[-1]:%B %Y}", passed=True
+                )
+            )
+            continue
+        runs, start, previous = [], gaps[0], gaps[0]
+        for gap in [*gaps[1:], None]:
+            if gap is None or gap != add_months(previous, 1):
+                runs.append(f"{start:%b %Y}" + (f" to {previous:%b %Y}" if previous != start else ""))
+                start = gap
+            previous = gap
+        result.findings.append(
+            Finding(
+                f"{indicator.code}: {len(gaps)} month{'s' if len(gaps) != 1 else ''} missing "
+                f"between {months[0]:%B %Y} "
+                f"and {months[-1]:%B %Y}",
+                "; ".join(runs),
+            )
+        )
+    return result
+
+
+def revised_after_publication(today: date) -> CheckResult:
+    result = CheckResult(
+        "revisions",
+        "Figures revised after publication",
+        "Every published figure later corrected, with what it was, when and why. A revision is not an error, "
+        "but the board should know of it.",
+    )
+    revised = PublishedValue.objects.filter(is_current=True, revised=True).select_related("indicator")
+    for row in revised.order_by("month", "indicator__display_order"):
+        if (row.was_value, row.was_missing_reason) == (row.value, row.missing_reason):
+            continue  # commentary only
+        result.findings.append(
+            Finding(
+                f"{row.indicator.code}, {row.month:%B %Y}: {revision_note(row, row.indicator)}",
+                period=row.month,
+            )
+        )
+    return result
+
+
+CHECKS = [commentary_against_the_table, papers_against_the_dfe, months_missing, revised_after_publication]

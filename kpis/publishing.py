@@ -1,0 +1,262 @@
+"""Publishing a month: freezing what the board sees, and correcting it only by a revision.
+
+A publication copies the month's working values into ``PublishedValue`` rows together with the
+judgement of the day (status and basis, target, comparators, movements). A correction is a new
+publication: figures that did not change keep their frozen judgement; changed ones are judged
+afresh and carry a revision note (what they were, when and why they changed). Board pages read
+the current publication, so a month being corrected never disappears from them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Max
+
+from kpis.formatting import format_value
+from kpis.models import (
+    Indicator,
+    MonthlyReturn,
+    MonthlyValue,
+    Publication,
+    PublishedValue,
+    ValueStatus,
+)
+from kpis.scorecard import (
+    LOOKBACK_MONTHS,
+    ScorecardData,
+    add_months,
+    describe_change,
+    load_benchmarks,
+    size_of,
+)
+from kpis.status import Rag
+from sct_monitor.models import ReportNarrative
+from sct_monitor.periods import Period
+
+# Figures a frozen row copies from the row it replaces when its figure did not change.
+FROZEN_FIELDS = ("rag", "basis", "target_text", "details", "revised", "was_value", "was_missing_reason",
+                 "was_commentary", "revised_at", "revision_reason")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure that differs from the current publication."""
+
+    indicator: Indicator
+    before: PublishedValue | None
+    after: PublishedValue | None
+
+    def text(self) -> str:
+        def figure(row: PublishedValue | None) -> str:
+            if row is None:
+                return "no value"
+            if row.value is None:
+                return f"missing ({row.get_missing_reason_display().lower()})"
+            return format_value(row.value, self.indicator.unit, self.indicator.decimal_places)
+
+        was, now = figure(self.before), figure(self.after)
+        if was != now:
+            return f"{was} → {now}"
+        return "commentary changed"
+
+
+@dataclass
+class SnapshotPlan:
+    """What publishing a month would freeze, worked out without writing."""
+
+    month: date
+    revision: int  # the revision this publication would be: 1 for a first publication
+    rows: list[PublishedValue] = field(default_factory=list)
+    changes: list[FigureChange] = field(default_factory=list)
+    has_current: bool = False
+    # The report narratives the month carries (its own, and its quarter's at a quarter's end).
+    narratives: dict = field(default_factory=dict)
+    narratives_changed: list[str] = field(default_factory=list)  # "2018-19-q3 summary", ...
+
+    @property
+    def needed(self) -> bool:
+        """Whether the month's published figures or narrative differ from its working ones."""
+        return not self.has_current or bool(self.changes) or bool(self.narratives_changed)
+
+    def counts(self) -> dict[str, int]:
+        counts = {rag.value: 0 for rag in Rag}
+        for row in self.rows:
+            counts[row.rag] += 1
+        return counts
+
+    def summary(self) -> dict:
+        return {
+            **self.counts(),
+            "values": sum(1 for row in self.rows if row.value is not None),
+            "missing": sum(1 for row in self.rows if row.value is None),
+            "with_commentary": sum(1 for row in self.rows if row.commentary),
+            "changed": [change.indicator.code for change in self.changes],
+            "narratives": self.narratives,
+            "narratives_changed": self.narratives_changed,
+        }
+
+
+def frozen_details(row) -> dict:
+    """The parts of a scorecard row the board saw beside the value, as plain text."""
+    return {
+        "value_text": row.value_text,
+        "comparators": [
+            {
+                "name": c.short_name,
+                "value": None if c.value is None else str(c.value),
+                "text": c.text,
+                "judgement": c.judgement,
+                "source": c.source,
+            }
+            for c in row.comparators
+        ],
+        "on_last_month": describe_change(row.on_last_month, row.indicator),
+        "on_three_months": describe_change(row.on_three_months, row.indicator),
+        "last_status": row.last_status.label,
+        "last_basis": row.last_status.basis,
+    }
+
+
+def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date, SnapshotPlan]:
+    """What publishing each month would freeze; a fixed number of queries for any number of months."""
+    if not months:
+        return {}
+    indicators = list(Indicator.objects.all())
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    first, last = add_months(min(months), -LOOKBACK_MONTHS), max(months)
+    working = {
+        (row.indicator_id, row.month): row
+        for row in MonthlyValue.objects.filter(month__range=(first, last)).only(
+            "indicator_id", "month", "value", "missing_reason", "commentary", "status"
+        )
+    }
+    current = {
+        (row.indicator_id, row.month): row
+        for row in PublishedValue.objects.filter(is_current=True, month__in=months)
+    }
+    revisions = dict(
+        Publication.objects.filter(month__in=months)
+        .values("month")
+        .annotate(latest=Max("revision"))
+        .values_list("month", "latest")
+    )
+    benchmarks = load_benchmarks(indicators, working, add_months(min(months), -3), last)
+    narratives = working_narratives(months)
+    published_narratives = {
+        publication.month: publication.summary.get("narratives", {})
+        for publication in Publication.objects.filter(month__in=months).order_by("month", "revision")
+    }  # the latest revision of each month wins
+    plans = {}
+    for month in sorted(set(months)):
+        data = ScorecardData.loaded(indicators, working, {}, benchmarks, month)
+        plan = SnapshotPlan(month, revisions.get(month, 0) + 1)
+        correcting = plan.revision > 1
+        present = set()
+        for (indicator_id, value_month), value in working.items():
+            if value_month != month:
+                continue
+            indicator = by_id[indicator_id]
+            present.add(indicator_id)
+            before = current.get((indicator_id, month))
+            row = PublishedValue(
+                indicator_id=indicator_id, month=month, is_current=True, value=value.value,
+                missing_reason=value.missing_reason, commentary=value.commentary,
+            )  # fmt: skip
+            if before is not None and before.same_figure_as(
+                value.value, value.missing_reason, value.commentary
+            ):
+                for name in FROZEN_FIELDS:
+                    setattr(row, name, getattr(before, name))
+            else:
+                shown = data.row(indicator)
+                row.rag, row.basis = shown.status.rag.value, shown.status.basis[:300]
+                row.target_text = shown.target_text[:100]
+                row.details = frozen_details(shown)
+                if correcting:
+                    row.revised, row.revised_at, row.revision_reason = True, now, reason
+                    row.was_value = before.value if before else None
+                    row.was_missing_reason = before.missing_reason if before else ""
+                    row.was_commentary = before.commentary if before else ""
+                plan.changes.append(FigureChange(indicator, before, row))
+            plan.rows.append(row)
+        for (indicator_id, value_month), before in current.items():
+            if value_month == month:
+                plan.has_current = True
+                if indicator_id not in present:
+                    plan.changes.append(FigureChange(by_id[indicator_id], before, None))
+        plan.narratives = {key: narratives.get(key, {}) for key in narrative_periods(month)}
+        held = published_narratives.get(month, {})
+        plan.narratives_changed = sorted(
+            f"{key} {section}"
+            for key in plan.narratives
+            for section in set(plan.narratives[key]) | set(held.get(key, {}))
+            if plan.narratives[key].get(section) != held.get(key, {}).get(section)
+        )
+        plans[month] = plan
+    return plans
+
+
+def narrative_periods(month: date) -> list[str]:
+    """The narratives a month's publication carries: its own, and its quarter's at the quarter's end."""
+    keys = [Period.month(month).key]
+    quarter = Period.quarter_of(month)
+    if quarter.end == month:
+        keys.append(quarter.key)
+    return keys
+
+
+def working_narratives(months) -> dict[str, dict[str, dict[str, str]]]:
+    """{period key: {section: {"text", "source"}}} as officers have written them, in one query."""
+    keys = {key for month in months for key in narrative_periods(month)}
+    narratives: dict = {}
+    for row in ReportNarrative.objects.filter(period__in=keys):
+        narratives.setdefault(row.period, {})[row.section] = {"text": row.text, "source": row.source}
+    return narratives
+
+
+def write_publication(
+    plan: SnapshotPlan, user, reason: str, return_version: int, now: datetime
+) -> Publication:
+    """Freeze ``plan`` as the month's current publication; earlier rows are kept, not current."""
+    publication = Publication.objects.create(
+        month=plan.month, revision=plan.revision, published_by=user, published_at=now,
+        reason=reason if plan.revision > 1 else "", return_version=return_version, summary=plan.summary(),
+    )  # fmt: skip
+    PublishedValue.objects.filter(month=plan.month, is_current=True).update(is_current=False)
+    for row in plan.rows:
+        row.publication = publication
+    PublishedValue.objects.bulk_create(plan.rows, batch_size=2000)
+    return publication
+
+
+def refresh_published_months(months, user, reason: str, now: datetime) -> list[Publication]:
+    """After the seed load or an import wrote published months, publish what changed as revisions.
+
+    Months whose figures match their current publication are left alone, so repeating a load
+    publishes nothing. Each month written advances its return's version.
+    """
+    published = sorted(
+        MonthlyReturn.objects.filter(month__in=set(months), status=ValueStatus.PUBLISHED).values_list(
+            "month", flat=True
+        )
+    )
+    publications = []
+    for month, plan in plan_snapshots(published, reason, now).items():
+        if not plan.needed:
+            continue
+        record = MonthlyReturn.objects.select_for_update().get(month=month)
+        publication = write_publication(plan, user, reason, record.version, now)
+        MonthlyReturn.objects.filter(pk=record.pk).update(published_revision=publication.revision)
+        publications.append(publication)
+    return publications
+
+
+def figure_change_size(change: FigureChange) -> str:
+    """``up 0.1`` for a changed figure, for the publish summary."""
+    before, after = change.before, change.after
+    if before is None or after is None or before.value is None or after.value is None:
+        return ""
+    delta = after.value - before.value
+    if not delta:
+        return ""
+    return f"{'up' if delta > 0 else 'down'} {size_of(delta, change.indicator)}"

@@ -1,0 +1,103 @@
+"""Workforce: social workers in post against establishment, agency, vacancies, newly qualified
+(ASYE) and caseloads, as series where the papers give them, beside the workforce indicators."""
+
+from collections import defaultdict
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.views.generic import TemplateView
+
+from kpis.formatting import format_value
+from kpis.models import Indicator, ReportedFigure
+from kpis.svg_charts import BarSeries, bar_chart
+from kpis.visibility import visible_values
+
+# The series the papers give, in the order a reader expects them.
+WORKFORCE_SERIES = {
+    "establishment": "Establishment (posts)",
+    "in_post": "Social workers in post",
+    "permanent": "Permanent social workers",
+    "agency": "Agency social workers",
+    "vacancies": "Vacant posts",
+    "case_holders": "Case holders",
+    "asye": "Newly qualified (ASYE)",
+}
+WORKFORCE_INDICATORS = ["13", "14", "AGENCY", "TURNOVER"]
+
+
+class WorkforceView(PermissionRequiredMixin, TemplateView):
+    permission_required = "kpis.view_reportedfigure"
+    template_name = "kpis/workforce.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = list(
+            ReportedFigure.objects.filter(topic="Workforce")
+            .select_related("indicator")
+            .order_by("as_at", "label")
+        )
+        series = defaultdict(list)
+        for figure in figures:
+            if figure.series in WORKFORCE_SERIES:
+                series[figure.series].append(figure)
+        dates = sorted({f.as_at for group in series.values() for f in group if f.as_at})
+        headcount = ["establishment", "in_post", "permanent", "agency"]
+        chart = None
+        if dates and any(series.get(name) for name in headcount):
+            cells = {(f.series, f.as_at): f.value for group in series.values() for f in group}
+            charted_dates = [d for d in dates if any((name, d) in cells for name in headcount)]
+            chart = bar_chart(
+                [f"{d:%b %Y}" for d in charted_dates],
+                [
+                    BarSeries(
+                        WORKFORCE_SERIES[name], [cells.get((name, d)) for d in charted_dates], colour, hatch
+                    )
+                    for name, colour, hatch in (
+                        ("establishment", "#1d70b8", False),
+                        ("in_post", "#0b0c0c", True),
+                        ("permanent", "#00703c", False),
+                        ("agency", "#6f72af", True),
+                    )
+                ],
+                "workforce-chart",
+                "Social workers: establishment, in post, permanent and agency, as the papers give them",
+                "Bars for each date a paper gives a count: establishment (blue), in post (hatched), "
+                "permanent (green) and agency (hatched purple). The table gives the same figures.",
+                "Full-time equivalents or headcount, as stated",
+                width=640,
+            )
+        context.update(
+            series=[(WORKFORCE_SERIES[name], series[name]) for name in WORKFORCE_SERIES if series.get(name)],
+            chart=chart,
+            others=[f for f in figures if f.series not in WORKFORCE_SERIES],
+            indicators=self.indicator_rows(),
+        )
+        return context
+
+    def indicator_rows(self) -> list[dict]:
+        """Each workforce indicator's latest figure the user may see, and the year before's."""
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=WORKFORCE_INDICATORS)}
+        latest: dict[int, list] = defaultdict(list)
+        rows = (
+            visible_values(self.request.user)
+            .filter(indicator__code__in=WORKFORCE_INDICATORS, value__isnull=False)
+            .order_by("month")
+            .values_list("indicator_id", "month", "value")
+        )
+        for indicator_id, month, value in rows:
+            latest[indicator_id].append((month, value))
+        result = []
+        for code in WORKFORCE_INDICATORS:
+            indicator = indicators.get(code)
+            if indicator is None:
+                continue
+            points = latest.get(indicator.pk, [])
+            last = points[-1] if points else None
+            result.append(
+                {
+                    "indicator": indicator,
+                    "latest": format_value(last[1], indicator.unit, indicator.decimal_places) if last else "",
+                    "month": last[0] if last else None,
+                    "count": len(points),
+                }
+            )
+        return result

@@ -1,0 +1,93 @@
+"""Data-quality checks the board can read: each check, its result, and the figures and sources behind it.
+
+Each app owns its checks (``audits.checks``, ``kpis.checks``, ``finance.checks``); this module runs
+them and gives them one shape. A check never changes data: it reads, compares and says.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found: what disagrees (or agrees), the figures, and where they come from."""
+
+    text: str
+    figures: str = ""  # "53 completed; ratings 9 + 23 + 20 = 52"
+    sources: str = ""
+    quote: str = ""
+    passed: bool = False
+    period: date | None = None  # the month it concerns, so a report can show its period's findings
+
+
+@dataclass
+class CheckResult:
+    slug: str
+    title: str
+    description: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.passed]
+
+    @property
+    def passes(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.passed]
+
+    @property
+    def status(self) -> str:
+        if not self.findings:
+            return "Nothing to check"
+        return "Problems found" if self.failures else "Passed"
+
+    @property
+    def tag(self) -> str:
+        return {"Problems found": "govuk-tag--red", "Passed": "govuk-tag--green"}.get(
+            self.status, "govuk-tag--grey"
+        )
+
+
+Check = Callable[[date], CheckResult]
+
+
+def all_checks() -> list[Check]:
+    from audits.checks import CHECKS as AUDIT_CHECKS
+    from finance.checks import CHECKS as FINANCE_CHECKS
+    from kpis.checks import CHECKS as KPI_CHECKS
+
+    return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
+
+
+def run_checks(today: date) -> list[CheckResult]:
+    return [check(today) for check in all_checks()]
+
+
+def findings_for_months(results: list[CheckResult], months: list[date]) -> list[tuple[CheckResult, Finding]]:
+    """The failed findings that concern any of ``months`` (for a period's report)."""
+    wanted = {month.replace(day=1) for month in months}
+    return [
+        (result, finding)
+        for result in results
+        for finding in result.failures
+        if finding.period is not None and finding.period.replace(day=1) in wanted
+    ]
+
+
+def report_sections(report) -> list:
+    """The report's data-quality section: the failed checks that concern the period's months."""
+    from django.utils import timezone
+
+    from sct_monitor.reporting import ExportTable, Section
+
+    found = findings_for_months(run_checks(timezone.localdate()), report.period.months)
+    table = ExportTable(
+        "data-quality",
+        f"Data-quality checks that failed for {report.period.label}",
+        ["Check", "Finding", "Figures", "Sources"],
+        [[result.title, finding.text, finding.figures, finding.sources] for result, finding in found],
+    )
+    return [
+        Section("", "data_quality", "Data quality", "reports/section_checks.html", {"found": found}, [table])
+    ]

@@ -1,0 +1,259 @@
+"""The report frame: a period's Monthly Monitoring Report (Schedule 6 para 4.2) or quarterly report.
+
+The frame decides what a reader may see (board members: what was published; officers and
+administrators: the working figures, marked Provisional, for months not yet published), gathers
+the narratives and publications, and asks each app for its sections in the contract's order.
+Each app owns its section builders (``kpis.report``, ``audits.report``, ``finance.report``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from kpis.models import MonthlyReturn, MonthlyValue, Publication, PublishedValue, ValueStatus
+from kpis.visibility import sees_drafts
+from sct_monitor.models import NarrativeSection, ReportNarrative
+from sct_monitor.periods import Period
+
+
+@dataclass
+class ExportTable:
+    """A report table as data, for CSV and Excel: headings carry units, cells are numbers or text."""
+
+    slug: str
+    caption: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    number: str  # "4.2.2", or "" for the sections after para 4.2
+    slug: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    tables: list[ExportTable] = field(default_factory=list)
+    narrative: dict | None = None  # {"text": ..., "source": ...} written for this section
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Revision:
+    month: date
+    publication: Publication
+    figures: list[PublishedValue]
+    narratives: list[str]
+
+
+class NotVisible(Exception):
+    """Nothing of this period has been published, so a board member cannot see its report."""
+
+
+@dataclass
+class Report:
+    period: Period
+    user: AbstractBaseUser
+    staff: bool
+    returns: dict[date, MonthlyReturn]
+    publications: dict[date, Publication]  # the current publication of each published month
+    narratives: dict[str, dict] = field(default_factory=dict)  # section -> {"text", "source"}
+    sections: list[Section] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+
+    @property
+    def unpublished_months(self) -> list[date]:
+        return [m for m in self.period.months if m not in self.publications or not self.is_published(m)]
+
+    def is_published(self, month: date) -> bool:
+        record = self.returns.get(month)
+        return record is not None and record.status == ValueStatus.PUBLISHED
+
+    @property
+    def provisional(self) -> bool:
+        """Officers and administrators reading figures not yet (or not again) published."""
+        return self.staff and bool(self.unpublished_months)
+
+    @property
+    def state(self) -> str:
+        """The state as the header of every page says it."""
+        if self.provisional:
+            return "Provisional: not yet published"
+        if not self.publications:
+            return "Not published"
+        if all(p.published_by is None and p.revision == 1 for p in self.publications.values()):
+            return "Published: from the trust's board reports"
+        latest = max(self.publications.values(), key=lambda p: p.published_at)
+        revised = " (revised)" if any(p.revision > 1 for p in self.publications.values()) else ""
+        return f"Published {latest.published_at:%-d %B %Y}{revised}"
+
+    @property
+    def publication_lines(self) -> list[str]:
+        """``Published on 5 July 2022 by admin`` for each month, as the board saw it."""
+        lines = []
+        for month in self.period.months:
+            publication = self.publications.get(month)
+            if publication is None:
+                lines.append(f"{month:%B %Y}: not yet published.")
+                continue
+            revision = f", revision {publication.revision}" if publication.revision > 1 else ""
+            if publication.published_by is None:
+                lines.append(
+                    f"{month:%B %Y}: from the trust's board reports, loaded on "
+                    f"{publication.published_at:%-d %B %Y}{revision}."
+                )
+                continue
+            who = publication.published_by.get_username()
+            lines.append(
+                f"{month:%B %Y}: published on {publication.published_at:%-d %B %Y} by {who}{revision}."
+            )
+        return lines
+
+    def section(self, slug: str) -> Section | None:
+        return next((section for section in self.sections if section.slug == slug), None)
+
+    @property
+    def tables(self) -> list[ExportTable]:
+        return [table for section in self.sections for table in section.tables]
+
+
+SectionBuilder = Callable[[Report], list[Section]]
+
+
+def section_builders() -> list[SectionBuilder]:
+    """Each app's sections, in the order of the contract's para 4.2 and then the rest."""
+    from audits.report import sections as audit_sections
+    from finance.report import sections as finance_sections
+    from kpis.report import sections as indicator_sections
+    from sct_monitor.checks import report_sections as check_sections
+
+    return [indicator_sections, audit_sections, finance_sections, check_sections]
+
+
+SECTION_ORDER = [
+    "summary", "indicators", "failures", "action_plans", "rectification_plans", "audits", "surveys",
+    "inspections", "complaints", "finance", "workforce", "data_quality",
+]  # fmt: skip
+
+
+def build_report(period: Period, user) -> Report:
+    """The period's report as ``user`` may read it; NotVisible when a board member may not."""
+    staff = sees_drafts(user)
+    returns = {r.month: r for r in MonthlyReturn.objects.filter(month__in=period.months)}
+    publications: dict[date, Publication] = {}
+    for publication in (
+        Publication.objects.filter(month__in=period.months)
+        .select_related("published_by")
+        .order_by("month", "revision")
+    ):
+        publications[publication.month] = publication  # the latest revision wins
+    if not staff and not publications:
+        raise NotVisible(f"{period.label} has not been published.")
+    if (
+        staff
+        and not returns
+        and not publications
+        and not MonthlyValue.objects.filter(month__in=period.months).exists()
+    ):
+        raise NotVisible(f"There is nothing for {period.label} yet.")
+    report = Report(period, user, staff, returns, publications)
+    report.narratives = narratives_for(report)
+    sections = [section for build in section_builders() for section in build(report)]
+    for section in sections:
+        section.narrative = report.narratives.get(section.slug)
+    report.sections = sorted(sections, key=lambda s: SECTION_ORDER.index(s.slug))
+    report.revisions = revisions_for(report)
+    return report
+
+
+def narratives_for(report: Report) -> dict[str, dict]:
+    """The period's narratives: as published with its last month, or as written for a provisional one."""
+    controlling = report.period.end
+    if report.provisional or (report.staff and controlling not in report.publications):
+        return {
+            row.section: {"text": row.text, "source": row.source}
+            for row in ReportNarrative.objects.filter(period=report.period.key)
+        }
+    publication = report.publications.get(controlling)
+    if publication is None:
+        return {}
+    return publication.summary.get("narratives", {}).get(report.period.key, {})
+
+
+def revisions_for(report: Report) -> list[Revision]:
+    """Every correction published for the period's months, with the figures it revised."""
+    corrections = list(
+        Publication.objects.filter(month__in=report.period.months, revision__gt=1)
+        .select_related("published_by")
+        .order_by("month", "revision")
+    )
+    if not corrections:
+        return []
+    revised = PublishedValue.objects.filter(publication__in=corrections, revised=True).select_related(
+        "indicator"
+    )
+    by_publication: dict[int, list[PublishedValue]] = {}
+    for row in revised:
+        if row.revised_at == next(p.published_at for p in corrections if p.pk == row.publication_id):
+            by_publication.setdefault(row.publication_id, []).append(row)
+    return [
+        Revision(
+            p.month, p, by_publication.get(p.pk, []), narrative_names(p.summary.get("narratives_changed", []))
+        )
+        for p in corrections
+    ]
+
+
+def narrative_names(changed: list[str]) -> list[str]:
+    """``2018-19-q3 action_plans`` -> ``Quarter 3 2018/19: 4.2.4 Action plans``."""
+    names = []
+    for item in changed:
+        key, _, section = item.partition(" ")
+        try:
+            period = Period.from_key(key).label
+        except ValueError:
+            period = key
+        names.append(f"{period}: {NARRATIVE_LABELS.get(section, section)}")
+    return names
+
+
+NARRATIVE_LABELS = dict(NarrativeSection.choices)
+
+
+def render_text(text: str) -> SafeString:
+    """Officers' narrative as HTML: blank lines part paragraphs, lines starting "- " make a list.
+
+    Everything is escaped: no markup an officer types reaches the page.
+    """
+    html: list[str] = []
+
+    def close(prose: list[str], items: list[str]) -> None:
+        if prose:
+            html.append(format_html('<p class="govuk-body">{}</p>', " ".join(prose)))
+            prose.clear()
+        if items:
+            lis = format_html_join("", "<li>{}</li>", ((item,) for item in items))
+            html.append(format_html('<ul class="govuk-list govuk-list--bullet">{}</ul>', lis))
+            items.clear()
+
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        prose: list[str] = []
+        items: list[str] = []
+        for line in (line.strip() for line in block.split("\n")):
+            if not line:
+                continue
+            if line.startswith(("- ", "* ")):
+                close(prose, [])
+                items.append(line[2:])
+            else:
+                close([], items)
+                prose.append(line)
+        close(prose, items)
+    return mark_safe("".join(html))
