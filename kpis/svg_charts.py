@@ -209,11 +209,12 @@ def bar_chart(
     if unit_label:
         parts.append(f'<text x="{left}" y="14" fill="#0b0c0c">{escape(unit_label)}</text>')
     x_legend = left + (90 if unit_label else 0)
-    for index, each in enumerate(series):
+    x = x_legend
+    for each in series:
         fill = f"url(#{cid}-hatch)" if each.hatched else each.colour
-        x = x_legend + index * 170
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{fill}" stroke="{each.colour}"/>')
         parts.append(f'<text x="{x + 16}" y="14" fill="#0b0c0c">{escape(each.name)}</text>')
+        x += 16 + 8 * len(each.name) + 20  # about 8 pixels a character at 14px Arial, then a gap
     for group, category in enumerate(categories):
         x0 = left + group * group_w + group_w * 0.1
         for index, each in enumerate(series):

@@ -48,21 +48,19 @@ class WorkforceView(PermissionRequiredMixin, TemplateView):
             chart = bar_chart(
                 [f"{d:%b %Y}" for d in charted_dates],
                 [
-                    BarSeries(
-                        WORKFORCE_SERIES[name], [cells.get((name, d)) for d in charted_dates], colour, hatch
-                    )
-                    for name, colour, hatch in (
-                        ("establishment", "#1d70b8", False),
-                        ("in_post", "#0b0c0c", True),
-                        ("permanent", "#00703c", False),
-                        ("agency", "#6f72af", True),
+                    BarSeries(label, [cells.get((name, d)) for d in charted_dates], colour, hatch)
+                    for name, label, colour, hatch in (
+                        ("establishment", "Establishment", "#1d70b8", False),
+                        ("in_post", "In post", "#0b0c0c", True),
+                        ("permanent", "Permanent", "#00703c", False),
+                        ("agency", "Agency", "#6f72af", True),
                     )
                 ],
                 "workforce-chart",
                 "Social workers: establishment, in post, permanent and agency, as the papers give them",
                 "Bars for each date a paper gives a count: establishment (blue), in post (hatched), "
                 "permanent (green) and agency (hatched purple). The table gives the same figures.",
-                "Full-time equivalents or headcount, as stated",
+                "Count",
                 width=640,
             )
         context.update(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audits.attention import overdue_on
 from kpis.models import Category, Indicator
 from kpis.report import HISTORY, overview_month
 from kpis.return_status import work_to_do
@@ -96,6 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "current": {"month": summary.month} if summary else None,
         "charts": charts,
         "todo": work_to_do(timezone.localdate()) if sees_drafts(request.user) else None,
+        "overdue": overdue_on(timezone.localdate()) if sees_drafts(request.user) else None,
     }
     return render(request, "home.html", context)
 

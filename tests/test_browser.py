@@ -136,19 +136,28 @@ def axe_walk(page: Page, paths: list[str], widths=(1280, 390), fit: tuple[str, .
     assert not problems, "\n".join(problems)
 
 
+ASSURANCE_PAGES = (
+    "/audits/", "/audits/complaints/", "/audits/inspections/3/", "/audits/plans/", "/audits/plans/1/",
+    "/audits/risks/", "/audits/surveys/", "/improvement-plan/", "/improvement-plan/1/",
+    "/improvement-plan/2/", "/workforce/", "/checks/",
+)  # fmt: skip
 BOARD_PAGES = [
     "/", "/kpis/", "/kpis/?month=2022-06", "/kpis/?month=2018-12", "/kpis/5/", "/kpis/2/?range=all",
     "/kpis/CLA/", "/help/statuses/", "/audits/returns/", "/audits/inspections/", "/finance/", "/figures/",
     "/targets/2022-23/", "/reports/", "/reports/2022-06/", "/reports/2018-19-q3/", "/reports/2022-23-q1/",
+    *ASSURANCE_PAGES,
 ]  # fmt: skip
 # Pages that must fit a phone's width without the page itself scrolling sideways.
 FITS = (
     "/", "/kpis/", "/kpis/?month=2022-06", "/kpis/?month=2018-12", "/kpis/CLA/", "/targets/2022-23/",
     "/help/statuses/", "/reports/", "/reports/2022-06/", "/reports/2018-19-q3/", "/reports/2022-23-q1/",
+    "/audits/returns/", "/finance/", *ASSURANCE_PAGES,
 )  # fmt: skip
 STAFF_PAGES = [
     "/returns/", "/returns/2022-07/", "/returns/2022-06/publish/", "/returns/2022-06/reopen/",
     "/targets/2018-19/edit/", "/kpis/CLA/", "/reports/2022-07/narrative/", "/reports/2022-06/",
+    "/", "/audits/returns/new/", "/finance/lines/new/", "/improvement-plan/1/reviews/new/",
+    "/audits/plans/actions/1/progress/", "/audits/inspections/items/1/edit/",
 ]  # fmt: skip
 
 

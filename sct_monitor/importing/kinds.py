@@ -396,11 +396,15 @@ AUDIT_COUNTS = {
     "rated_good": ("good", "g"),
     "rated_requires_improvement": ("requires_improvement", "ri"),
     "rated_inadequate": ("inadequate", "i"),
+    "moderation_agreed": ("agreed",),
+    "moderation_upgraded": ("upgraded",),
+    "moderation_downgraded": ("downgraded",),
 }
 
 
 def parse_audits(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
-    """month,activity,target,completed,outstanding,good,requires_improvement,inadequate,theme"""
+    """month,activity,target,completed,outstanding,good,requires_improvement,inadequate,theme and,
+    for moderations, moderation_agreed, moderation_upgraded, moderation_downgraded"""
     wanted = {"month": (), "activity": ("service",), **AUDIT_COUNTS, "theme": ()}
     columns, lines = table_rows(table, parsed, wanted, {"month", "activity", "completed"})
     planned = Planned(AuditReturn, ["month", "activity"])
@@ -413,7 +417,9 @@ def parse_audits(table: RawTable, context: dict, parsed: Parsed, progress: Calla
                 "activity": choice("activity", columns.get(cells, "activity"), AuditActivity),
             }
             for name in AUDIT_COUNTS:
-                row[name] = whole(name, columns.get(cells, name), blank=True)
+                # A file without the moderation columns leaves the held moderation figures alone.
+                if name in columns.index or not name.startswith("moderation_"):
+                    row[name] = whole(name, columns.get(cells, name), blank=True)
             if "theme" in columns.index:
                 row["theme"] = columns.get(cells, "theme")
         except Fail as fail:

@@ -3,6 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from audits.imports import (
+    parse_audit_findings,
+    parse_complaints_areas,
+    parse_inspection_items,
+    parse_plan_actions,
+    parse_risks,
+    parse_surveys,
+    parse_workforce,
+)
 from sct_monitor.importing.dfe import parse_ees, parse_sn_model
 from sct_monitor.importing.kinds import (
     parse_audits,
@@ -48,7 +57,8 @@ KINDS = {
         Kind(
             "audits",
             "Audit returns",
-            "month, activity, target, completed, outstanding, good, requires_improvement, inadequate, theme",
+            "month, activity, target, completed, outstanding, good, requires_improvement, inadequate, "
+            "moderation_agreed, moderation_upgraded, moderation_downgraded, theme",
             parse_audits,
         ),
         Kind(
@@ -85,6 +95,53 @@ KINDS = {
             "Complaints and compliments",
             "month, compliments, complaints, percent_responded_in_timescale",
             parse_complaints,
+        ),
+        Kind(
+            "audit-findings",
+            "Audit findings by theme",
+            "period (2018-10 or 2018-19-q3), theme, kind (good_practice, improve or action), order, text, "
+            "source",
+            parse_audit_findings,
+        ),
+        Kind(
+            "complaints-areas",
+            "Complaints by service area",
+            "period (2018-19-q3), service_area, percent, source",
+            parse_complaints_areas,
+        ),
+        Kind(
+            "inspection-items",
+            "Inspection requirements and recommendations",
+            "inspection (the number in its page's address), kind (requirement, recommendation, improvement "
+            "or strength), order, text, due, state (open, met or closed), met_on, evidence, source",
+            parse_inspection_items,
+        ),
+        Kind(
+            "plan-actions",
+            "Action and rectification plan actions",
+            "plan (the number in its page's address), order, text, owner (a role or team), due, "
+            "state (not_started, in_progress or done), rag, done_on",
+            parse_plan_actions,
+        ),
+        Kind(
+            "risks",
+            "Key risks",
+            "title, category (strategic, financial or operational), description, likelihood (1-5), "
+            "impact (1-5), trend (rising, steady or falling), owner, source, quote",
+            parse_risks,
+        ),
+        Kind(
+            "surveys",
+            "Surveys",
+            "title, period, as_at, sent, responses, findings, source, quote",
+            parse_surveys,
+        ),
+        Kind(
+            "workforce",
+            "Workforce counts",
+            "series (establishment, in_post, permanent, agency, vacancies, case_holders, asye or blank), "
+            "label, value, period, as_at, source, quote",
+            parse_workforce,
         ),
     )
 }
