@@ -237,7 +237,9 @@ class RiskListView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["risks"] = list(Risk.objects.prefetch_related("actions__plan"))
+        context["risks"] = list(
+            Risk.objects.prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("plan")))
+        )
         return context
 
 
