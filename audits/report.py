@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from audits.models import (
     Action,
@@ -198,16 +198,11 @@ def complaints_for(period: Period) -> tuple[list[ComplaintsMonth], ComplaintsTot
 def inspections_for(report: Report) -> list[Inspection]:
     """Inspections and visits that took place, or were published, in the period."""
     start, end = report.period.start, report.period.last_day
-    return [
-        inspection
-        for inspection in Inspection.objects.prefetch_related(
-            Prefetch("judgements", queryset=InspectionJudgement.objects.order_by("order"))
-        ).order_by("start_date")
-        if any(
-            day is not None and start <= day <= end
-            for day in (inspection.start_date, inspection.published_date)
-        )
-    ]
+    return list(
+        Inspection.objects.filter(Q(start_date__range=(start, end)) | Q(published_date__range=(start, end)))
+        .prefetch_related(Prefetch("judgements", queryset=InspectionJudgement.objects.order_by("order")))
+        .order_by("start_date")
+    )
 
 
 @dataclass
@@ -257,21 +252,12 @@ def actions_table(slug: str, caption: str, rows: list[ActionAtEnd]) -> ExportTab
     )  # fmt: skip
 
 
-def overlaps(key: str, period: Period) -> bool:
-    """Whether a dataset's period key (a month, quarter or year) overlaps the report's period."""
-    try:
-        other = Period.from_key(key)
-    except ValueError:
-        return False
-    return other.start <= period.last_day and other.last_day >= period.start
-
-
 def findings_for(period: Period) -> list[AuditFinding]:
-    return [
-        f
-        for f in AuditFinding.objects.order_by("period", "theme", "kind", "order")
-        if overlaps(f.period, period)
-    ]
+    return list(
+        AuditFinding.objects.filter(period__in=period.overlapping_keys()).order_by(
+            "period", "theme", "kind", "order"
+        )
+    )
 
 
 def open_items_at(report: Report) -> list[tuple[InspectionItem, bool]]:
@@ -305,17 +291,14 @@ def sections(report: Report) -> list[Section]:
     lines, notes = audit_lines(report.period)
     months, complaints_total = complaints_for(report.period)
     inspections = inspections_for(report)
-    surveys = [
-        s for s in Survey.objects.order_by("as_at", "title") if s.as_at and report.period.contains(s.as_at)
-    ]
-    splits = [
-        s for s in ComplaintsSplit.objects.order_by("period", "-percent") if overlaps(s.period, report.period)
-    ]
-    complaint_notes = [
-        n
-        for n in ComplaintsNote.objects.order_by("period", "kind", "order")
-        if overlaps(n.period, report.period)
-    ]
+    surveys = list(
+        Survey.objects.filter(as_at__range=(report.period.start, report.period.last_day)).order_by(
+            "as_at", "title"
+        )
+    )
+    keys = report.period.overlapping_keys()
+    splits = list(ComplaintsSplit.objects.filter(period__in=keys).order_by("period", "-percent"))
+    complaint_notes = list(ComplaintsNote.objects.filter(period__in=keys).order_by("period", "kind", "order"))
     findings = findings_for(report.period)
     action_rows = actions_at(report, PlanKind.ACTION)
     rectification_rows = actions_at(report, PlanKind.RECTIFICATION)

@@ -12,6 +12,14 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from audits import forms
+from audits.checks import (
+    expected_inspections,
+    inspection_dates_make_sense,
+    overdue_items,
+    pi_15_matches_the_ratings,
+    quarters_equal_their_months,
+    ratings_add_up,
+)
 from audits.models import (
     Action,
     ActionUpdate,
@@ -33,18 +41,17 @@ from audits.models import (
 from audits.report import audit_lines, complaints_for
 from finance.periods import financial_year_start
 from kpis.svg_charts import BarSeries, bar_chart
-from sct_monitor.checks import run_checks
 from sct_monitor.periods import Period
-from sct_monitor.record_views import RecordCreateView, RecordUpdateView
+from sct_monitor.record_views import DatedNoteCreateView, RecordCreateView, RecordUpdateView
 
 
 def today() -> date:
     return timezone.localdate()
 
 
-def checks_named(*slugs: str):
-    """The results of some checks, for a page that shows its own."""
-    return [result for result in run_checks(today()) if result.slug in slugs]
+def run(*checks) -> list:
+    """The results of the checks a page shows about its own figures (the rest are on /checks/)."""
+    return [check(today()) for check in checks]
 
 
 class AssuranceIndexView(PermissionRequiredMixin, TemplateView):
@@ -104,7 +111,7 @@ class AuditOverviewView(PermissionRequiredMixin, TemplateView):
                 Period.from_key(key).label: {theme: dict(kinds) for theme, kinds in themes.items()}
                 for key, themes in findings.items()
             },
-            checks=checks_named("audit-ratings", "audit-quarters", "pi-15"),
+            checks=run(ratings_add_up, quarters_equal_their_months, pi_15_matches_the_ratings),
         )
         return context
 
@@ -169,7 +176,7 @@ class InspectionListView(PermissionRequiredMixin, TemplateView):
         context.update(
             held=[i for i in inspections if not i.expected],
             expected=[i for i in inspections if i.expected],
-            checks=checks_named("inspection-overdue", "inspection-dates", "inspections-expected"),
+            checks=run(overdue_items, inspection_dates_make_sense, expected_inspections),
         )
         return context
 
@@ -306,22 +313,18 @@ risk_create, risk_update = edit_views(Risk, forms.RiskForm, "a risk", "audits:ri
 survey_create, survey_update = edit_views(Survey, forms.SurveyForm, "a survey", "audits:surveys")
 
 
-class ActionUpdateCreateView(RecordCreateView):
+class ActionUpdateCreateView(DatedNoteCreateView):
     """Progress on one action, dated, by the person recording it."""
 
     model = ActionUpdate
     form_class = forms.ActionUpdateForm
     permission_required = "audits.add_actionupdate"
     title = "Record progress on an action"
+    parent_queryset = Action.objects.select_related("plan")
+    parent_field = "action"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()  # before saying whether it exists
-        self.action = get_object_or_404(Action.objects.select_related("plan"), pk=kwargs["pk"])
-        self.back_url = reverse("audits:plan", args=[self.action.plan_id])
-        self.intro = f"{self.action.plan}: action {self.action.order}. {self.action.text}"
-        return super().dispatch(request, *args, **kwargs)
+    def parent_url(self, action: Action) -> str:
+        return reverse("audits:plan", args=[action.plan_id])
 
-    def form_valid(self, form):
-        form.instance.action, form.instance.by = self.action, self.request.user
-        return super().form_valid(form)
+    def describe(self, action: Action) -> str:
+        return f"{action.plan}: action {action.order}. {action.text}"

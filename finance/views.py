@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from finance.checks import CHECKS
 from finance.models import BudgetCategory, BudgetLine, SpendingLine, SpendingSummary
+from finance.rules import amount_problems
 from kpis.svg_charts import BarSeries, bar_chart
 from sct_monitor.record_views import MonthField, RecordCreateView, RecordUpdateView
 
@@ -136,20 +137,8 @@ class BudgetLineForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        worked_out = data.get("budget") is not None and (
-            data.get("forecast") is not None or data.get("outturn") is not None
-        )
-        if worked_out and data.get("stated_variance") is not None:
-            self.add_error(
-                "stated_variance",
-                "Leave this blank: the variance is worked out from the budget and the forecast or outturn",
-            )
-        if not any(
-            data.get(name) is not None for name in ("budget", "forecast", "outturn", "stated_variance")
-        ):
-            self.add_error("budget", "Enter at least one of budget, forecast, outturn or a stated variance")
-        if data.get("budget") is not None and data["budget"] < 0:
-            self.add_error("budget", "A budget cannot be negative")
+        for field, message in amount_problems(data):
+            self.add_error(field, message)
         return data
 
 

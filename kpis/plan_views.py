@@ -17,7 +17,7 @@ from kpis.formatting import format_value
 from kpis.models import ImprovementPlan, PlanPriority, ReviewNote, SuccessMeasure
 from kpis.plan_progress import FullInspection, measure_trend, milestone_result
 from kpis.visibility import visible_values
-from sct_monitor.record_views import DayField, RecordCreateView
+from sct_monitor.record_views import DatedNoteCreateView, DayField
 
 
 class PlanListView(PermissionRequiredMixin, TemplateView):
@@ -134,25 +134,21 @@ class ReviewNoteForm(forms.ModelForm):
         )
 
 
-class ReviewNoteCreateView(RecordCreateView):
+class ReviewNoteCreateView(DatedNoteCreateView):
     """A 12-weekly review of the plan, dated, by the person recording it."""
 
     model = ReviewNote
     form_class = ReviewNoteForm
     permission_required = "kpis.add_reviewnote"
     title = "Record a review of the plan"
+    parent_queryset = ImprovementPlan.objects.all()
+    parent_field = "plan"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()  # before saying whether it exists
-        self.plan = get_object_or_404(ImprovementPlan, pk=kwargs["pk"])
-        self.back_url = reverse("improvement_plan:detail", args=[self.plan.pk])
-        self.intro = f"{self.plan}. Reviews are kept with who recorded them and when."
-        return super().dispatch(request, *args, **kwargs)
+    def parent_url(self, plan: ImprovementPlan) -> str:
+        return reverse("improvement_plan:detail", args=[plan.pk])
+
+    def describe(self, plan: ImprovementPlan) -> str:
+        return f"{plan}. Reviews are kept with who recorded them and when."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "plan": self.plan}
-
-    def form_valid(self, form):
-        form.instance.plan, form.instance.by = self.plan, self.request.user
-        return super().form_valid(form)
+        return {**super().get_form_kwargs(), "plan": self.parent}

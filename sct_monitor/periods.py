@@ -116,3 +116,16 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day.replace(day=1) <= self.end
+
+    def overlapping_keys(self) -> set[str]:
+        """The keys of every month, quarter and financial year that overlaps this period, for
+        datasets recorded against any of them (audit findings by month, complaint themes by quarter)."""
+        keys = set()
+        for month in self.months:
+            single = Period.month(month)
+            keys |= {
+                single.key,
+                Period.quarter_of(month).key,
+                Period.financial_year(single.financial_year_start).key,
+            }
+        return keys

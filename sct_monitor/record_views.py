@@ -8,6 +8,7 @@ when (the request's user) and what page it came from.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404
 from django.views.generic import CreateView, UpdateView
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
@@ -84,3 +85,30 @@ class RecordCreateView(RecordFormMixin, CreateView):
 
 class RecordUpdateView(RecordFormMixin, UpdateView):
     pass
+
+
+class DatedNoteCreateView(RecordCreateView):
+    """A dated note on a parent record (progress on an action, a review of a plan), kept with the
+    person recording it. Subclasses name the parent and say where to go back to."""
+
+    parent_queryset = None
+    parent_field = ""  # the note's foreign key to its parent
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()  # before saying whether the parent exists
+        self.parent = get_object_or_404(self.parent_queryset, pk=kwargs["pk"])
+        self.back_url = self.parent_url(self.parent)
+        self.intro = self.describe(self.parent)
+        return super().dispatch(request, *args, **kwargs)
+
+    def parent_url(self, parent) -> str:
+        raise NotImplementedError
+
+    def describe(self, parent) -> str:
+        return str(parent)
+
+    def form_valid(self, form):
+        setattr(form.instance, self.parent_field, self.parent)
+        form.instance.by = self.request.user
+        return super().form_valid(form)

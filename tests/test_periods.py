@@ -77,3 +77,13 @@ def test_a_string_that_is_not_a_month_is_refused_with_its_value(text):
 def test_months_format_for_urls_and_for_people():
     assert month_key(date(2022, 6, 1)) == "2022-06"
     assert month_label(date(2022, 6, 1)) == "June 2022"
+
+
+def test_a_month_overlaps_its_quarter_and_year_and_a_quarter_its_months():
+    from sct_monitor.periods import Period
+
+    assert Period.from_key("2019-03").overlapping_keys() == {"2019-03", "2018-19-q4", "2018-19"}
+    assert Period.from_key("2018-19-q3").overlapping_keys() == {
+        "2018-10", "2018-11", "2018-12", "2018-19-q3", "2018-19",
+    }  # fmt: skip
+    assert "2019-04" not in Period.from_key("2018-19").overlapping_keys()

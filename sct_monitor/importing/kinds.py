@@ -15,6 +15,7 @@ from django.db import models
 from audits.models import AuditActivity, AuditReturn, ComplaintsMonth
 from finance.models import BudgetCategory, BudgetLine, FinancialYear
 from finance.periods import financial_year_bounds, parse_financial_year_label
+from finance.rules import AMOUNTS, amount_problems
 from kpis.models import Comparator, ComparatorValue, Indicator, MissingReason, MonthlyValue
 from kpis.months import parse_month
 from kpis.rules import value_problem
@@ -477,7 +478,7 @@ def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Call
     """financial_year,period,category,description,budget,forecast,outturn,stated_variance (pounds),
     optional source. The variance is worked out from budget and forecast (or outturn); a variance is
     accepted only for a line the paper gives without them (``variance`` is read as ``stated_variance``)."""
-    amounts = ("budget", "forecast", "outturn", "stated_variance")
+    amounts = AMOUNTS
     wanted = {
         "financial_year": ("year",),
         "period": (),
@@ -502,19 +503,10 @@ def parse_finance(table: RawTable, context: dict, parsed: Parsed, progress: Call
             except ValueError:
                 raise Fail("financial_year", label, "not a financial year such as 2022/23") from None
             values = {name: number(name, columns.get(cells, name), blank=True) for name in amounts}
-            if all(v is None for v in values.values()):
-                raise Fail("budget", "", "a line needs at least one of budget, forecast, outturn or variance")
-            worked_out = values["budget"] is not None and (
-                values["forecast"] is not None or values["outturn"] is not None
-            )
-            if worked_out and values["stated_variance"] is not None:
-                raise Fail(
-                    "stated_variance",
-                    columns.get(cells, "stated_variance"),
-                    "leave the variance blank: it is worked out from the budget and the forecast or outturn",
-                )
-            if values["budget"] is not None and values["budget"] < 0:
-                raise Fail("budget", columns.get(cells, "budget"), "a budget cannot be negative")
+            problems = amount_problems(values)
+            if problems:
+                field, message = problems[0]
+                raise Fail(field, columns.get(cells, field), message[0].lower() + message[1:])
             description = columns.get(cells, "description")
             if not description:
                 raise Fail("description", "", "a description is required")
