@@ -4,7 +4,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from audits.models import AuditActivity, AuditReturn, Inspection, InspectionItem, ItemKind
-from kpis.models import MonthlyValue, ReportedFigure
+from kpis.models import ReportedFigure
+from kpis.visibility import in_published_months
 from sct_monitor.checks import CheckResult, Finding
 from sct_monitor.periods import Period, add_months
 
@@ -94,7 +95,7 @@ def pi_15_matches_the_ratings(today: date) -> CheckResult:
         "PI 15 is the share of case-file audits rated Requires Improvement or better. It should equal "
         "(Outstanding + Good + Requires improvement) over the audits rated that month.",
     )
-    values = {v.month: v for v in MonthlyValue.objects.filter(indicator__code="15", value__isnull=False)}
+    values = {v.month: v for v in in_published_months().filter(indicator__code="15", value__isnull=False)}
     for row in AuditReturn.objects.filter(activity=AuditActivity.CASE_FILE_AUDITS).order_by("month"):
         rated = row.rated_total
         if not rated or row.month not in values:

@@ -9,11 +9,11 @@ from kpis.models import (
     ComparatorValue,
     Frequency,
     Indicator,
-    MonthlyValue,
     PublishedValue,
     ReportedFigure,
 )
-from kpis.scorecard import add_months, revision_note
+from kpis.scorecard import add_months, figure_revised, revision_note
+from kpis.visibility import in_published_months
 from sct_monitor.checks import CheckResult, Finding
 
 
@@ -38,7 +38,7 @@ def commentary_against_the_table(today: date) -> CheckResult:
     keys = {(f.indicator_id, f.as_at.replace(day=1)) for f in stated if f.indicator_id and f.as_at}
     table = {
         (v.indicator_id, v.month): v
-        for v in MonthlyValue.objects.filter(
+        for v in in_published_months().filter(
             indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys}
         )
     }
@@ -119,7 +119,7 @@ def months_missing(today: date) -> CheckResult:
         "reason there is none.",
     )
     held = defaultdict(set)
-    for indicator_id, month in MonthlyValue.objects.values_list("indicator_id", "month"):
+    for indicator_id, month in in_published_months().values_list("indicator_id", "month"):
         held[indicator_id].add(month)
     for indicator in Indicator.objects.filter(active=True).exclude(frequency=Frequency.QUARTERLY):
         months = sorted(held.get(indicator.pk, ()))
@@ -163,7 +163,7 @@ def revised_after_publication(today: date) -> CheckResult:
     )
     revised = PublishedValue.objects.filter(is_current=True, revised=True).select_related("indicator")
     for row in revised.order_by("month", "indicator__display_order"):
-        if (row.was_value, row.was_missing_reason) == (row.value, row.missing_reason):
+        if not figure_revised(row):
             continue  # commentary only
         result.findings.append(
             Finding(

@@ -59,34 +59,37 @@ class FullInspection:
     label: str
 
 
+def meets(inspection: FullInspection, wanted: int) -> bool:
+    rank = judgement_rank(inspection.judgement)
+    return rank is not None and rank >= wanted
+
+
+def sentence(inspection: FullInspection) -> str:
+    return f"{inspection.label[0].upper()}{inspection.label[1:]} judged {inspection.judgement}"
+
+
 def milestone_result(
     outcome: str, by: date, inspections: list[FullInspection], today: date
 ) -> MilestoneResult:
     """Whether a plan's aim (say 'Good' by the end of 2022) was reached by its date: the judgement
-    of the latest full inspection on or before that date, and any later one that reached it."""
+    of the latest full inspection on or before that date; else the first later one that reached it."""
     wanted = judgement_rank(outcome)
+    if wanted is None:
+        return MilestoneResult("Not judged", f"'{outcome}' is not one of Ofsted's judgements", None)
     ordered = sorted(inspections, key=lambda i: i.on)
     by_then = [i for i in ordered if i.on <= by]
-    reached = [i for i in ordered if (judgement_rank(i.judgement) or -1) >= (wanted or 99)]
-    if by_then and (judgement_rank(by_then[-1].judgement) or -1) >= (wanted or 99):
-        last = by_then[-1]
-        return MilestoneResult(
-            "Met", f"{last.label[0].upper()}{last.label[1:]} judged {last.judgement}", True
-        )
-    if by >= today and not reached:
-        latest = ordered[-1] if ordered else None
-        so_far = f"; the latest, {latest.label}, judged {latest.judgement}" if latest else ""
-        return MilestoneResult("Not yet due", f"Due {by:%-d %B %Y}{so_far}", None)
-    if reached:
-        first = reached[0]
-        if first.on > by:
-            return MilestoneResult(
-                "Met late", f"{first.label[0].upper()}{first.label[1:]} judged {first.judgement}", False
-            )
-    latest = by_then[-1] if by_then else None
-    if latest is None:
-        return MilestoneResult("Not met", f"No full inspection by {by:%-d %B %Y}", False)
     later = [i for i in ordered if i.on > by]
+    if by_then and meets(by_then[-1], wanted):
+        return MilestoneResult("Met", sentence(by_then[-1]), True)
+    if by >= today:
+        so_far = f"; the latest, {by_then[-1].label}, judged {by_then[-1].judgement}" if by_then else ""
+        return MilestoneResult("Not yet due", f"Due {by:%-d %B %Y}{so_far}", None)
+    reached_later = [i for i in later if meets(i, wanted)]
+    if reached_later:
+        return MilestoneResult("Met late", sentence(reached_later[0]), False)
+    if not by_then:
+        return MilestoneResult("Not met", f"No full inspection by {by:%-d %B %Y}", False)
+    latest = by_then[-1]
     since = f"; since then {later[-1].label} judged {later[-1].judgement}" if later else ""
     return MilestoneResult(
         "Not met",

@@ -16,7 +16,7 @@ from audits.models import Inspection
 from kpis.formatting import format_value
 from kpis.models import ImprovementPlan, PlanPriority, ReviewNote, SuccessMeasure
 from kpis.plan_progress import FullInspection, measure_trend, milestone_result
-from kpis.visibility import visible_values
+from kpis.visibility import visible_series
 from sct_monitor.record_views import DatedNoteCreateView, DayField
 
 
@@ -83,22 +83,14 @@ class PlanDetailView(PermissionRequiredMixin, TemplateView):
 
     def add_trends(self, measures: list[SuccessMeasure], plan: ImprovementPlan) -> None:
         """Each linked measure's figure when the plan began and its latest, as the user may see them."""
-        linked = {m.indicator_id for m in measures if m.indicator_id}
-        values: dict[int, list] = {}
-        rows = (
-            visible_values(self.request.user)
-            .filter(indicator_id__in=linked, value__isnull=False)
-            .order_by("month")
-            .values_list("indicator_id", "month", "value")
-        )
-        for indicator_id, month, value in rows:
-            values.setdefault(indicator_id, []).append((month, value))
+        values = visible_series(self.request.user, {m.indicator_id for m in measures if m.indicator_id})
         for measure in measures:
             measure.start = measure.latest = measure.trend = None
             if not measure.indicator_id:
                 continue
             series = values.get(measure.indicator_id, [])
-            before = [row for row in series if plan.starts is None or row[0] < plan.starts]
+            # The last figure before the plan began; failing that (or with no start date), the first.
+            before = [row for row in series if plan.starts is not None and row[0] < plan.starts]
             start = before[-1] if before else (series[0] if series else None)
             latest = series[-1] if series else None
             indicator = measure.indicator

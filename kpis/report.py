@@ -188,6 +188,12 @@ class PeriodIndicators:
                 return month
         return self.report.period.end
 
+    def previous(self, indicator: Indicator, month: date) -> date:
+        """The month a row is compared with: a quarter before in a quarter's report, else the last period."""
+        if self.report.period.kind == "quarter":
+            return add_months(month, -3)
+        return add_months(month, -indicator.period_months)
+
     def row(self, indicator: Indicator) -> IndicatorRow:
         data, month = self.data, self.shown_month(indicator)
         step = indicator.period_months
@@ -245,7 +251,7 @@ class PeriodIndicators:
             provisional=live.provisional,
             target_text=live.target_text,
             status=live.status,
-            last_status=live.last_status,
+            last_status=data.status(indicator, self.previous(indicator, month)),
             on_last=on_last,
             on_three=on_three,
             comparators=comparators,
@@ -319,8 +325,7 @@ class PeriodIndicators:
         )
 
     def had_figure_before(self, row: IndicatorRow) -> bool:
-        previous = add_months(row.month, -row.indicator.period_months)
-        return self.data.number(row.indicator, previous) is not None
+        return self.data.number(row.indicator, self.previous(row.indicator, row.month)) is not None
 
 
 def indicator_table(rows: list[IndicatorRow], slug: str, caption: str) -> ExportTable:

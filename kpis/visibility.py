@@ -7,7 +7,7 @@ working figures, drafts included (marked Provisional).
 
 from django.db.models import QuerySet
 
-from kpis.models import MonthlyValue, PublishedValue
+from kpis.models import MonthlyValue, Publication, PublishedValue
 
 
 def sees_drafts(user) -> bool:
@@ -19,3 +19,22 @@ def visible_values(user) -> QuerySet:
     if sees_drafts(user):
         return MonthlyValue.objects.all()
     return PublishedValue.objects.filter(is_current=True)
+
+
+def in_published_months() -> QuerySet:
+    """Figures of months that have been published: what checks every role can read may look at."""
+    return MonthlyValue.objects.filter(month__in=Publication.objects.values("month"))
+
+
+def visible_series(user, indicator_ids) -> dict[int, list[tuple]]:
+    """Each indicator's figures the user may see, oldest first, as (month, value): one query."""
+    series: dict[int, list[tuple]] = {}
+    rows = (
+        visible_values(user)
+        .filter(indicator_id__in=indicator_ids, value__isnull=False)
+        .order_by("month")
+        .values_list("indicator_id", "month", "value")
+    )
+    for indicator_id, month, value in rows:
+        series.setdefault(indicator_id, []).append((month, value))
+    return series

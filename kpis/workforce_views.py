@@ -8,8 +8,9 @@ from django.views.generic import TemplateView
 
 from kpis.formatting import format_value
 from kpis.models import Indicator, ReportedFigure
+from kpis.report import WORKFORCE_CODES
 from kpis.svg_charts import BarSeries, bar_chart
-from kpis.visibility import visible_values
+from kpis.visibility import visible_series
 
 # The series the papers give, in the order a reader expects them.
 WORKFORCE_SERIES = {
@@ -21,7 +22,6 @@ WORKFORCE_SERIES = {
     "case_holders": "Case holders",
     "asye": "Newly qualified (ASYE)",
 }
-WORKFORCE_INDICATORS = ["13", "14", "AGENCY", "TURNOVER"]
 
 
 class WorkforceView(PermissionRequiredMixin, TemplateView):
@@ -72,30 +72,19 @@ class WorkforceView(PermissionRequiredMixin, TemplateView):
         return context
 
     def indicator_rows(self) -> list[dict]:
-        """Each workforce indicator's latest figure the user may see, and the year before's."""
-        indicators = {i.code: i for i in Indicator.objects.filter(code__in=WORKFORCE_INDICATORS)}
-        latest: dict[int, list] = defaultdict(list)
-        rows = (
-            visible_values(self.request.user)
-            .filter(indicator__code__in=WORKFORCE_INDICATORS, value__isnull=False)
-            .order_by("month")
-            .values_list("indicator_id", "month", "value")
-        )
-        for indicator_id, month, value in rows:
-            latest[indicator_id].append((month, value))
-        result = []
-        for code in WORKFORCE_INDICATORS:
-            indicator = indicators.get(code)
-            if indicator is None:
-                continue
-            points = latest.get(indicator.pk, [])
-            last = points[-1] if points else None
-            result.append(
+        """Each workforce indicator's latest figure the user may see."""
+        indicators = list(Indicator.objects.filter(code__in=WORKFORCE_CODES))
+        series = visible_series(self.request.user, [i.pk for i in indicators])
+        rows = []
+        for indicator in sorted(indicators, key=lambda i: WORKFORCE_CODES.index(i.code)):
+            points = series.get(indicator.pk, [])
+            month, value = points[-1] if points else (None, None)
+            rows.append(
                 {
                     "indicator": indicator,
-                    "latest": format_value(last[1], indicator.unit, indicator.decimal_places) if last else "",
-                    "month": last[0] if last else None,
+                    "latest": format_value(value, indicator.unit, indicator.decimal_places) if points else "",
+                    "month": month,
                     "count": len(points),
                 }
             )
-        return result
+        return rows

@@ -20,7 +20,7 @@ from sct_monitor.exports import csv_response, xlsx_response
 from sct_monitor.models import NarrativeSection, ReportNarrative
 from sct_monitor.pdf import pdf_problem, render_pdf
 from sct_monitor.periods import Period
-from sct_monitor.reporting import NotVisible, build_report, render_text
+from sct_monitor.reporting import NotVisible, build_report
 from sct_monitor.upsert import upsert
 
 VIEW = "kpis.view_indicator"
@@ -89,7 +89,7 @@ def report_detail(request: HttpRequest, key: str) -> HttpResponse:
             names = ", ".join(t.slug for t in report.tables)
             return problem(request, "Not a table of this report", f"Choose one of: {names}.", 400)
         return csv_response(table.columns, table.rows, f"{filename}-{table.slug}.csv")
-    context = {"report": report, "render_text": render_text, "pdf_problem": pdf_problem()}
+    context = {"report": report, "pdf_problem": pdf_problem()}
     if wanted == "pdf":
         if context["pdf_problem"]:
             return problem(request, "PDF not available", context["pdf_problem"], 503)

@@ -28,6 +28,7 @@ from audits.models import (
 )
 from finance.models import BudgetCategory, BudgetLine, FinancialYear, SpendingLine, SpendingSummary
 from finance.periods import parse_financial_year_label
+from finance.rules import AMOUNTS, amount_problems
 from kpis.models import (
     Category,
     Comparator,
@@ -618,18 +619,11 @@ class SeedLoader:
 
         lines = []
         for cell in line_cells:
-            amounts = {
-                name: as_decimal(cell(name), blank=True)
-                for name in ("budget", "forecast", "outturn", "stated_variance")
-            }
-            if all(amount is None for amount in amounts.values()):
-                raise cell("budget").error("a budget line needs at least one amount")
-            if (
-                amounts["stated_variance"] is not None
-                and amounts["budget"] is not None
-                and (amounts["forecast"] is not None or amounts["outturn"] is not None)
-            ):
-                raise cell("stated_variance").error("the variance is worked out from the budget and forecast")
+            amounts = {name: as_decimal(cell(name), blank=True) for name in AMOUNTS}
+            problems = amount_problems(amounts)
+            if problems:
+                field, message = problems[0]
+                raise cell(field).error(message[0].lower() + message[1:])
             lines.append(
                 {
                     "financial_year_id": years[as_financial_year(cell("financial_year"))].pk,

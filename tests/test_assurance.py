@@ -381,3 +381,29 @@ def test_the_quarter_holding_march_2019_gives_its_surveys_to_the_board(board_cli
     page = board_client.get("/reports/2018-19-q4/").content.decode()
     assert "Questionnaire for children placed out of borough" in page
     assert "300 sent, 40 responses" in page
+
+
+def test_a_milestone_met_late_counts_only_inspections_after_its_date():
+    early_good = FullInspection(date(2015, 6, 1), "Good", "the inspection of 2015")
+    slipped = FullInspection(date(2018, 6, 1), "Requires improvement to be good", "the inspection of 2018")
+    back = FullInspection(date(2022, 6, 1), "Good", "the inspection of 2022")
+    result = milestone_result("Good", date(2020, 12, 31), [early_good, slipped, back], TODAY)
+    assert (result.verdict, result.words) == ("Met late", "The inspection of 2022 judged Good")
+
+
+def test_a_milestone_ahead_is_not_yet_due_even_after_an_earlier_inspection_reached_it():
+    reached = FullInspection(date(2019, 6, 1), "Good", "the inspection of 2019")
+    dropped = FullInspection(date(2021, 6, 1), "Inadequate", "the inspection of 2021")
+    assert milestone_result("Good", date(2030, 3, 31), [reached, dropped], TODAY).verdict == "Not yet due"
+
+
+def test_inadequate_is_a_judgement_and_an_unknown_aim_is_said_so():
+    assert milestone_result("Inadequate", date(2018, 12, 31), [SIF], TODAY).met is True
+    assert milestone_result("Excellent", date(2018, 12, 31), [SIF], TODAY).verdict == "Not judged"
+
+
+def test_checks_read_only_the_figures_of_published_months():
+    indicator = MonthlyValue.objects.filter(indicator__code="1").first().indicator
+    MonthlyValue.objects.create(indicator=indicator, month=date(2030, 1, 1), value=Decimal(50))  # a draft
+    gaps = " ".join(f.figures for f in months_missing(TODAY).failures if f.text.startswith("1:"))
+    assert "2029" not in gaps
