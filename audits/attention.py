@@ -32,6 +32,6 @@ def overdue_on(today: date) -> Overdue:
             kind__in=[ItemKind.REQUIREMENT, ItemKind.RECOMMENDATION],
         )
         .select_related("inspection")
-        .order_by("due", "order")
+        .order_by("inspection__start_date", "inspection_id", "due", "order")  # grouped by inspection
     )
     return Overdue(list(actions), list(items))

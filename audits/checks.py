@@ -4,6 +4,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from audits.models import AuditActivity, AuditReturn, Inspection, InspectionItem, ItemKind
+from audits.report import PRINTED
 from kpis.models import ReportedFigure
 from kpis.visibility import in_published_months
 from sct_monitor.checks import CheckResult, Finding
@@ -48,25 +49,17 @@ def quarters_equal_their_months(today: date) -> CheckResult:
     printed = ReportedFigure.objects.filter(topic="Audits", label__endswith="(as printed)").exclude(
         as_at=None
     )
+    returns = {(r.activity, r.month): r for r in AuditReturn.objects.all()}
     for figure in printed.order_by("as_at", "label"):
-        field = (
-            "completed"
-            if " completed," in figure.label
-            else "target"
-            if " expected," in figure.label
-            else None
+        # Which activity and count the figure prints, as the report reads it (totals only).
+        activity, field = next(
+            (meaning for prefix, meaning in PRINTED.items() if figure.label.startswith(prefix + ",")),
+            (None, None),
         )
-        if field is None:
+        if field not in ("target", "completed"):
             continue
-        activity = (
-            AuditActivity.MODERATIONS
-            if figure.label.startswith("Moderations")
-            else AuditActivity.CASE_FILE_AUDITS
-        )
         quarter = Period.quarter_of(figure.as_at)
-        months = list(
-            AuditReturn.objects.filter(activity=activity, month__in=quarter.months).order_by("month")
-        )
+        months = [returns[(activity, m)] for m in quarter.months if (activity, m) in returns]
         values = [getattr(m, field) for m in months if getattr(m, field) is not None]
         if not values:
             continue
@@ -159,15 +152,14 @@ def overdue_items(today: date) -> CheckResult:
             Finding(
                 f"{item.inspection.service_inspected}: {item.get_kind_display().lower()} {item.order} "
                 + (
-                    "is met"
-                    if item.state == "met"
-                    else "is open"
+                    f"is {item.get_state_display().lower()}"
                     if passed
                     else f"was due {item.due:%-d %B %Y} and is not recorded as met"
                 ),
                 f"due {item.due:%-d %B %Y}; state {item.get_state_display().lower()}",
                 item.source,
                 passed=passed,
+                period=item.due.replace(day=1),
             )
         )
     return result

@@ -151,7 +151,7 @@ def parse_inspection_items(table: RawTable, context: dict, parsed: Parsed, progr
             "kind": choice("kind", get("kind"), ItemKind),
             "order": whole("order", get("order")),
             "text": required("text", get("text")),
-            "reference": get("reference")[:100],
+            "reference": get("reference")[:300],
             "due": day("due", get("due"), blank=True),
             "state": state,
             "met_on": met_on,

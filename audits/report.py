@@ -5,7 +5,7 @@ totals (Quarter 3 2018-19), both are shown and any difference is said.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q
@@ -97,12 +97,20 @@ def total(values: list[int | None]) -> int | None:
 def audit_lines(period: Period) -> tuple[list[AuditLine], list[str]]:
     """The period's audit lines by activity (months, then the quarter's total and its printed one),
     and the differences the papers contain."""
-    returns = list(AuditReturn.objects.filter(month__in=period.months).order_by("activity", "month"))
+    returns = AuditReturn.objects.filter(month__in=period.months)
+    printed = printed_quarters(period.last_day) if period.kind == "quarter" else {}
+    return lines_for(period, list(returns), printed.get(period.last_day, {}))
+
+
+def lines_for(
+    period: Period, returns: list[AuditReturn], printed: dict[str, dict[str, int]]
+) -> tuple[list[AuditLine], list[str]]:
+    """``audit_lines`` on rows already loaded (a page showing many quarters loads them once)."""
     lines, notes = [], []
     by_activity: dict[str, list[AuditReturn]] = {}
-    for row in returns:
-        by_activity.setdefault(row.activity, []).append(row)
-    printed = printed_quarter(period) if period.kind == "quarter" else {}
+    for row in sorted(returns, key=lambda r: (r.activity, r.month)):
+        if period.contains(row.month):
+            by_activity.setdefault(row.activity, []).append(row)
     for activity, rows in by_activity.items():
         label = AuditActivity(activity).label
         for row in rows:
@@ -146,15 +154,17 @@ def audit_lines(period: Period) -> tuple[list[AuditLine], list[str]]:
     return lines, notes
 
 
-def printed_quarter(period) -> dict[str, dict[str, int]]:
-    figures = ReportedFigure.objects.filter(
-        topic="Audits", as_at=period.last_day, label__endswith="(as printed)"
-    )
-    printed: dict[str, dict[str, int]] = {}
+def printed_quarters(last_day: date | None = None) -> dict[date, dict[str, dict[str, int]]]:
+    """The quarter totals a paper printed, by the quarter's last day, then activity and field:
+    for one quarter, or (without ``last_day``) every quarter, in one query."""
+    figures = ReportedFigure.objects.filter(topic="Audits", label__endswith="(as printed)")
+    if last_day is not None:
+        figures = figures.filter(as_at=last_day)
+    printed: dict[date, dict[str, dict[str, int]]] = {}
     for figure in figures:
         for prefix, (activity, name) in PRINTED.items():
             if figure.label.startswith(prefix + ","):
-                printed.setdefault(activity, {})[name] = int(figure.value)
+                printed.setdefault(figure.as_at, {}).setdefault(activity, {})[name] = int(figure.value)
     return printed
 
 
@@ -180,8 +190,14 @@ class ComplaintsTotal:
 
 def complaints_for(period: Period) -> tuple[list[ComplaintsMonth], ComplaintsTotal | None]:
     months = list(ComplaintsMonth.objects.filter(month__in=period.months).order_by("month"))
+    return months, complaints_total(period, months)
+
+
+def complaints_total(period: Period, months: list[ComplaintsMonth]) -> ComplaintsTotal | None:
+    """A quarter's totals from its months (given already loaded); None for a single month."""
+    months = [m for m in months if period.contains(m.month)]
     if period.kind != "quarter" or not months:
-        return months, None
+        return None
     complaints = sum(m.complaints_received for m in months)
     timed = [m for m in months if m.percent_responded_in_timescale is not None]
     weight = sum(m.complaints_received for m in timed)
@@ -192,7 +208,7 @@ def complaints_for(period: Period) -> tuple[list[ComplaintsMonth], ComplaintsTot
         if weight
         else None
     )
-    return months, ComplaintsTotal(sum(m.compliments_received for m in months), complaints, share)
+    return ComplaintsTotal(sum(m.compliments_received for m in months), complaints, share)
 
 
 def inspections_for(report: Report) -> list[Inspection]:
@@ -226,17 +242,18 @@ def actions_at(report: Report, kind: str) -> list[ActionAtEnd]:
     end = report.period.last_day
     actions = (
         Action.objects.filter(plan__kind=kind)
+        .exclude(plan__started__gt=end)
         .select_related("plan")
-        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.order_by("on", "id")))
+        .prefetch_related(
+            Prefetch("updates", queryset=ActionUpdate.objects.filter(on__lte=end).order_by("on", "id"))
+        )
         .order_by("plan__title", "order")
     )
     found = []
     for action in actions:
-        if action.plan.started and action.plan.started > end:
-            continue
         done = action.state == ActionState.DONE and (action.done_on is None or action.done_on <= end)
         overdue = not done and action.due is not None and action.due < end
-        updates = [u for u in action.updates.all() if u.on <= end]
+        updates = list(action.updates.all())
         found.append(ActionAtEnd(action, done, overdue, updates[-1] if updates else None))
     return found
 

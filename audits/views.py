@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from audits import forms
+from audits.attention import overdue_on
 from audits.checks import (
     expected_inspections,
     inspection_dates_make_sense,
@@ -22,6 +23,7 @@ from audits.checks import (
 )
 from audits.models import (
     Action,
+    ActionState,
     ActionUpdate,
     AuditActivity,
     AuditFinding,
@@ -34,11 +36,12 @@ from audits.models import (
     InspectionItem,
     InspectionJudgement,
     ItemKind,
+    ItemState,
     Plan,
     Risk,
     Survey,
 )
-from audits.report import audit_lines, complaints_for
+from audits.report import complaints_total, lines_for, printed_quarters
 from finance.periods import financial_year_start
 from kpis.svg_charts import BarSeries, bar_chart
 from sct_monitor.periods import Period
@@ -63,13 +66,14 @@ class AssuranceIndexView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = today()
-        items = list(InspectionItem.objects.filter(kind__in=[ItemKind.REQUIREMENT, ItemKind.RECOMMENDATION]))
-        actions = list(Action.objects.all())
+        overdue = overdue_on(now)  # the overview's rule
         context.update(
-            open_items=sum(1 for i in items if i.state == "open"),
-            overdue_items=sum(1 for i in items if i.is_overdue(now)),
-            open_actions=sum(1 for a in actions if a.state != "done"),
-            overdue_actions=sum(1 for a in actions if a.is_overdue(now)),
+            open_items=InspectionItem.objects.filter(
+                kind__in=[ItemKind.REQUIREMENT, ItemKind.RECOMMENDATION], state=ItemState.OPEN
+            ).count(),
+            overdue_items=len(overdue.items),
+            open_actions=Action.objects.exclude(state=ActionState.DONE).count(),
+            overdue_actions=len(overdue.actions),
             risks=Risk.objects.count(),
             surveys=Survey.objects.count(),
         )
@@ -83,6 +87,7 @@ class AuditOverviewView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         returns = list(AuditReturn.objects.order_by("month", "activity"))
+        printed = printed_quarters()
         quarters = sorted({Period.quarter_of(r.month) for r in returns}, reverse=True)
         case_files = [r for r in returns if r.activity == AuditActivity.CASE_FILE_AUDITS]
         categories = [f"{r.month:%b %y}" for r in case_files]
@@ -104,8 +109,11 @@ class AuditOverviewView(PermissionRequiredMixin, TemplateView):
         for finding in AuditFinding.objects.order_by("period", "theme", "kind", "order"):
             findings[finding.period][finding.theme][finding.get_kind_display()].append(finding)
         context.update(
-            quarters=[(quarter, *audit_lines(quarter)) for quarter in quarters],
-            case_files=case_files,
+            quarters=[
+                (quarter, *lines_for(quarter, returns, printed.get(quarter.last_day, {})))
+                for quarter in quarters
+            ],
+            returns=returns,
             chart=chart,
             findings={
                 Period.from_key(key).label: {theme: dict(kinds) for theme, kinds in themes.items()}
@@ -145,11 +153,10 @@ class ComplaintsView(PermissionRequiredMixin, TemplateView):
             notes[Period.from_key(note.period).label][note.get_kind_display()].append(note)
         context.update(
             rows=rows,
-            quarters=[(quarter, complaints_for(quarter)[1]) for quarter in quarters],
+            quarters=[(quarter, complaints_total(quarter, months)) for quarter in quarters],
             chart=chart,
             splits=dict(splits),
             notes={period: dict(kinds) for period, kinds in notes.items()},
-            targets=sorted(targets.values(), key=lambda t: t.financial_year),
         )
         return context
 

@@ -80,7 +80,11 @@ class RecordFormMixin(PermissionRequiredMixin):
 
 
 class RecordCreateView(RecordFormMixin, CreateView):
-    pass
+    def get_initial(self):
+        """A link may start the form filled in (``?plan=3`` from a plan's page); only the form's own
+        fields are read, and the form still validates what it is given."""
+        fields = self.get_form_class().base_fields
+        return {**super().get_initial(), **{k: v for k, v in self.request.GET.items() if k in fields}}
 
 
 class RecordUpdateView(RecordFormMixin, UpdateView):

@@ -407,3 +407,28 @@ def test_checks_read_only_the_figures_of_published_months():
     MonthlyValue.objects.create(indicator=indicator, month=date(2030, 1, 1), value=Decimal(50))  # a draft
     gaps = " ".join(f.figures for f in months_missing(TODAY).failures if f.text.startswith("1:"))
     assert "2029" not in gaps
+
+
+def test_add_an_action_from_a_plan_starts_with_that_plan_chosen(client):
+    client.force_login(make_user("chooser", "Administrator"))
+    plan = Plan.objects.first()
+    page = client.get(reverse("audits:action_create") + f"?plan={plan.pk}").content.decode()
+    assert f'<option value="{plan.pk}" selected>' in page
+    assert client.get(reverse("audits:action_create") + "?plan=not-a-number&order=x").status_code == 200
+
+
+def test_the_overview_names_each_inspection_with_overdue_items_once(client):
+    first, second = Inspection.objects.filter(items__isnull=False).distinct()[:2]
+    for inspection, due in ((first, date(2019, 1, 5)), (second, date(2019, 2, 5)), (first, date(2019, 3, 5))):
+        InspectionItem.objects.create(
+            inspection=inspection, kind="recommendation", order=90 + due.month, text="x", due=due
+        )
+    client.force_login(make_user("officer-once", "Performance officer"))
+    page = client.get("/").content.decode()
+    panel = page[page.index("overdue-heading") :]
+    assert panel.count(reverse("audits:inspection", args=[first.pk])) == 1
+
+
+def test_a_year_with_one_stated_overspend_has_nothing_to_compare():
+    BudgetLine.objects.filter(stated_variance=5_600_000).delete()
+    assert overspend_figures_agree(TODAY).findings == []

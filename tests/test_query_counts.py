@@ -66,6 +66,8 @@ def grow_the_assurance_data() -> None:
         Action,
         ActionUpdate,
         AuditFinding,
+        AuditReturn,
+        ComplaintsMonth,
         Inspection,
         InspectionItem,
         Plan,
@@ -119,6 +121,25 @@ def grow_the_assurance_data() -> None:
     ReviewNote.objects.bulk_create(
         ReviewNote(plan=plan, on=date(2022, 1, 1), text="Reviewed") for _ in range(20)
     )
+    # Three more years of monthly audits and complaints, with printed quarter totals: more quarters.
+    months = [date(2019 + n // 12, n % 12 + 1, 1) for n in range(36)]
+    AuditReturn.objects.bulk_create(
+        AuditReturn(month=m, activity=activity, target=60, completed=50, rated_good=10)
+        for m in months
+        for activity in ("case_file", "moderation")
+    )
+    ComplaintsMonth.objects.bulk_create(
+        ComplaintsMonth(
+            month=m, complaints_received=20, compliments_received=10, percent_responded_in_timescale=70
+        )
+        for m in months
+    )
+    quarter_ends = [date(2019, 3, 31), date(2019, 6, 30), date(2019, 9, 30), date(2019, 12, 31)]
+    ReportedFigure.objects.bulk_create(
+        ReportedFigure(topic="Audits", label=f"Case-file audits completed, Quarter {n} (as printed)",
+                       value=150, unit="number", period=f"Quarter {n}", as_at=end, source="S")
+        for n, end in enumerate(quarter_ends, start=1)
+    )  # fmt: skip
 
 
 def test_assurance_pages_run_a_fixed_number_of_queries_as_their_records_grow(client):

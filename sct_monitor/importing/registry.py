@@ -113,7 +113,8 @@ KINDS = {
             "inspection-items",
             "Inspection requirements and recommendations",
             "inspection (the number in its page's address), kind (requirement, recommendation, improvement "
-            "or strength), order, text, due, state (open, met or closed), met_on, evidence, source",
+            "or strength), order, text, reference, due, state (open, met or closed), met_on, evidence, "
+            "source",
             parse_inspection_items,
         ),
         Kind(
