@@ -102,6 +102,19 @@ def target_year(request: HttpRequest, year: str) -> HttpResponse:
     )
 
 
+CONFLICT = (
+    "Someone changed these targets after you opened the page. "
+    "Nothing you entered has been saved. The form below shows the targets as they are now."
+)
+
+
+def target_year_edit_conflict(request: HttpRequest, year: str) -> HttpResponse:
+    """The edit page as it is now, with the conflict said, for a save that lost a race."""
+    request.POST = request.POST.copy()
+    request.POST["fingerprint"] = ""  # never matches: the page is shown afresh with the message
+    return target_year_edit(request, year)
+
+
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def target_year_edit(request: HttpRequest, year: str) -> HttpResponse:
@@ -112,11 +125,7 @@ def target_year_edit(request: HttpRequest, year: str) -> HttpResponse:
     copied_from, conflict, status = None, "", 200
     if request.method == "POST":
         if request.POST.get("fingerprint") != fingerprint:
-            conflict, status = (
-                "Someone changed these targets after you opened the page. "
-                "Nothing you entered has been saved. The form below shows the targets as they are now.",
-                409,
-            )
+            conflict, status = CONFLICT, 409
             form = TargetYearForm(indicators=indicators, financial_year=financial_year)
             form.fill(targets)
         elif form.is_valid():
@@ -137,16 +146,30 @@ def target_year_edit(request: HttpRequest, year: str) -> HttpResponse:
                 status = 400
             else:
                 with transaction.atomic():
-                    Target.objects.select_for_update().filter(financial_year=financial_year).exists()
-                    changed = save_year(
-                        financial_year,
-                        indicators,
-                        targets,
-                        form.entries,
-                        form.thresholds,
-                        reason,
-                        request.user,
-                    )
+                    # Lock the indicators (their thresholds and the year's targets hang off them), then
+                    # compare with the targets as they are now, inside the lock: a save that lands between
+                    # opening the page and here is caught, not overwritten.
+                    locked = Indicator.objects.select_for_update().filter(pk__in=[i.pk for i in indicators])
+                    list(locked.order_by("pk").values_list("pk", flat=True))
+                    current = {
+                        t.indicator_id: t for t in Target.objects.filter(financial_year=financial_year)
+                    }
+                    fresh = list(Indicator.objects.filter(pk__in=[i.pk for i in indicators]).order_by("pk"))
+                    fresh = sorted(fresh, key=lambda i: (i.display_order, i.code))
+                    if year_fingerprint(financial_year, fresh, current) != fingerprint:
+                        changed = None
+                    else:
+                        changed = save_year(
+                            financial_year,
+                            indicators,
+                            targets,
+                            form.entries,
+                            form.thresholds,
+                            reason,
+                            request.user,
+                        )
+                if changed is None:
+                    return target_year_edit_conflict(request, year)
                 messages.success(
                     request,
                     f"Saved the targets for {financial_year_label(financial_year)}: {'; '.join(changed)}. "

@@ -246,3 +246,24 @@ def test_one_indicator_cannot_be_given_two_significant_variances(admin_user_role
     assert "line 3, column significant_variance: '4': differs from line 2" in "; ".join(
         map(str, plan.problems)
     )
+
+
+def test_a_save_landing_between_the_check_and_the_lock_is_refused_too(admin, monkeypatch):
+    from kpis import target_views
+
+    data = year_form(admin)
+    data.update({f"target_{pk('1')}": "90", "reason": "Mine"})
+    real = target_views.year_fingerprint
+    calls = []
+
+    def changed_under_us(*args):
+        # The check before the lock reads the page's own state; another save lands straight after it.
+        calls.append(1)
+        if len(calls) == 1:
+            Target.objects.create(indicator_id=pk("1"), financial_year=2022, value=85)
+        return real(*args)
+
+    monkeypatch.setattr(target_views, "year_fingerprint", changed_under_us)
+    response = admin.post("/targets/2022-23/edit/", data)
+    assert response.status_code == 409
+    assert Target.objects.get(indicator_id=pk("1"), financial_year=2022).value == 85
