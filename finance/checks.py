@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from finance.models import BudgetLine
 from finance.money import format_pounds
+from finance.periods import financial_year_bounds
 from sct_monitor.checks import CheckResult, Finding
 
 
@@ -38,6 +39,8 @@ def overspend_figures_agree(today: date) -> CheckResult:
                 figures,
                 "; ".join(line.source for line in group),
                 passed=passed,
+                period=financial_year_bounds(year.start_year)[0],
+                until=financial_year_bounds(year.start_year)[1],
             )
         )
     return result

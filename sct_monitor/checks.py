@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sct_monitor.periods import add_months
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -19,6 +21,7 @@ class Finding:
     quote: str = ""
     passed: bool = False
     period: date | None = None  # the month it concerns, so a report can show its period's findings
+    until: date | None = None  # the last month, for a finding about a span such as a financial year
 
 
 @dataclass
@@ -71,8 +74,18 @@ def findings_for_months(results: list[CheckResult], months: list[date]) -> list[
         (result, finding)
         for result in results
         for finding in result.failures
-        if finding.period is not None and finding.period.replace(day=1) in wanted
+        if finding.period is not None and any(month in wanted for month in months_of(finding))
     ]
+
+
+def months_of(finding: Finding) -> list[date]:
+    """The months a finding concerns: its month, or each month of its span."""
+    months, month = [], finding.period.replace(day=1)
+    last = (finding.until or month).replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
 
 
 def report_sections(report) -> list:

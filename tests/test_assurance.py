@@ -26,7 +26,7 @@ from finance.models import BudgetLine
 from kpis.checks import commentary_against_the_table, months_missing, papers_against_the_dfe
 from kpis.models import ComparatorValue, ImprovementPlan, MonthlyValue, ReportedFigure, ReviewNote
 from kpis.plan_progress import FullInspection, measure_trend, milestone_result
-from sct_monitor.checks import findings_for_months, run_checks
+from sct_monitor.checks import findings_for_months, months_of, run_checks
 from sct_monitor.importing.engine import apply_import
 from sct_monitor.periods import Period
 from tests.conftest import make_user
@@ -228,7 +228,7 @@ def test_the_two_overspend_figures_are_flagged_and_agree_once_one_is_corrected()
 def test_a_report_shows_the_failed_checks_of_its_months_only():
     results = run_checks(TODAY)
     october = findings_for_months(results, [date(2018, 10, 1)])
-    assert october and all(f.period == date(2018, 10, 1) for _, f in october)
+    assert october and all(date(2018, 10, 1) in months_of(f) for _, f in october)
     assert findings_for_months(results, [date(2030, 1, 1)]) == []
 
 
@@ -432,3 +432,17 @@ def test_the_overview_names_each_inspection_with_overdue_items_once(client):
 def test_a_year_with_one_stated_overspend_has_nothing_to_compare():
     BudgetLine.objects.filter(stated_variance=5_600_000).delete()
     assert overspend_figures_agree(TODAY).findings == []
+
+
+def test_the_report_flags_the_differing_overspend_of_its_financial_year(board_client):
+    page = board_client.get("/reports/2018-19-q3/").content.decode()
+    quality = page[page.index('id="section-data_quality"') :]
+    assert "2018/19: 2 figures for the overspend differ" in quality
+    assert "(as stated)" in page[page.index('id="section-finance"') :]
+
+
+def test_a_report_says_where_its_actions_come_from_beside_the_papers_narrative(board_client):
+    page = board_client.get("/reports/2018-19-q3/").content.decode()
+    section = page[page.index('id="section-action_plans"') : page.index('id="section-rectification_plans"')]
+    assert "There are no action plans." in section  # the paper's words, as published
+    assert "The service also holds these action plan actions, from" in section
