@@ -135,6 +135,7 @@ class Headlines:
     comparisons: list[tuple[str, int, int, int]]  # comparator, better, similar, worse
     contract_total: int
     contract_red: int
+    contract_unrated: int = 0  # with a figure but no target or comparator to judge it against
 
     @property
     def other_red(self) -> list[IndicatorRow]:
@@ -322,6 +323,7 @@ class PeriodIndicators:
             comparisons=comparisons,
             contract_total=len(contract),
             contract_red=sum(1 for row in contract if row.status.rag is Rag.RED),
+            contract_unrated=sum(1 for row in contract if row.status.rag is Rag.NONE),
         )
 
     def had_figure_before(self, row: IndicatorRow) -> bool:

@@ -42,6 +42,11 @@ class Overview:
         return sum(1 for row in self.contract if row.status.rag == Rag.RED and row.value is not None)
 
     @property
+    def contract_unrated(self) -> int:
+        """Contract KPIs with a figure but nothing to judge it against: "0 Red" must not read as good news."""
+        return sum(1 for row in self.contract if row.value is not None and row.status.rag == Rag.NONE)
+
+    @property
     def other_red(self) -> list:
         """Red measures that are not contract KPIs, named beside the KPI count so the two agree."""
         return [row for row in self.red if row.indicator.category != Category.CONTRACT_KPI]

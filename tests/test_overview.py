@@ -68,3 +68,10 @@ def test_status_counts_say_not_comparable_against_a_month_without_figures(board_
 def test_with_no_red_indicators_the_overview_says_so(board_client):
     Indicator.objects.filter(code="CLA").update(active=False)
     assert "No indicator is Red." in board_client.get("/").content.decode()
+
+
+def test_the_overview_says_when_no_contract_kpi_could_be_rated(board_client):
+    # June 2022: every contract KPI has a figure but none has a target or comparator that month.
+    text = board_client.get("/").content.decode()
+    assert "None of the 15 contract KPIs with a figure could be rated" in text
+    assert "does not mean on track" in text

@@ -323,3 +323,7 @@ def test_the_quarter_audit_percentages_are_computed_not_typed():
     line = AuditLine("Q", "Case-file", 184, 143, {"rated_good": 21, "rated_requires_improvement": 54,
                                                   "rated_inadequate": 68})  # fmt: skip
     assert (line.completed_percent, line.rating_percent("rated_good")) == (Decimal("77.7"), Decimal("14.7"))
+
+
+def test_the_summary_says_when_no_contract_kpi_could_be_rated(june):
+    assert "None of the 15 contract KPIs with a figure could be rated" in june
