@@ -1,15 +1,13 @@
-"""The home authority against its statistical neighbours, its region and England, for the
-latest year of DfE figures held: values, rank among all authorities and quartile band."""
+"""The home authority against its statistical neighbours, its region and England on an
+indicator's page: the latest year as bars, and every year as LAIT shows it."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 
-from kpis.benchmarking import NeighbourMean, Ranking, neighbour_mean, rank_and_band
-from kpis.dfe_comparators import model_for
-from kpis.models import AreaValue, GeographicLevel, Indicator, Neighbour, NeighbourModel
+from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words
+from kpis.models import DfeMapping, Indicator, Polarity, Unit
 
 
 @dataclass(frozen=True)
@@ -22,54 +20,82 @@ class Bar:
 
 @dataclass(frozen=True)
 class AreaComparison:
-    as_at: date
-    model: NeighbourModel | None
+    latest: Comparison
+    years: list[Comparison]  # newest first
     bars: list[Bar]
-    mean: NeighbourMean | None
-    ranking: Ranking | None
-    source: str
+    home_name: str
+    region_name: str
+    rule: str
+    not_ranked_because: str
+    definition_notes: list[str]
+
+    @property
+    def as_at(self):
+        return self.latest.as_at
+
+    @property
+    def model(self):
+        return self.latest.model
+
+    @property
+    def ranking(self):
+        return self.latest.ranking
+
+    @property
+    def source(self) -> str:
+        return self.latest.source
+
+    @property
+    def home_points(self) -> list[tuple]:
+        """(date, value) of the home authority's own DfE figures, oldest first, for the chart."""
+        return [(c.as_at, c.home.value) for c in reversed(self.years) if c.home and c.home.value is not None]
+
+
+def why_not_ranked(indicator: Indicator) -> str:
+    if indicator.polarity == Polarity.NONE:
+        return "Not ranked or banded: this measure has no better direction (as in the DfE's LAIT)."
+    if indicator.unit == Unit.COUNT:
+        return "Not ranked or banded: a count depends on each area's population (as in the DfE's LAIT)."
+    return ""
+
+
+def bars_for(comparison: Comparison, home_name: str) -> list[Bar]:
+    home = comparison.home
+    bars = [Bar(home.name if home else home_name, "home", home.value if home else None,
+                home.missing_text if home else "no figure")]  # fmt: skip
+    for neighbour in comparison.neighbours:
+        bars.append(Bar(neighbour.name, "neighbour", neighbour.value, neighbour.missing_text))
+    if comparison.summary:
+        bars.append(
+            Bar(
+                "Statistical-neighbour average", "sn", comparison.summary.mean, comparison.summary.description
+            )
+        )
+    if comparison.region is not None:
+        bars.append(Bar(settings.HOME_REGION, "region", comparison.region))
+    if comparison.england is not None:
+        bars.append(Bar("England", "england", comparison.england))
+    return bars
 
 
 def area_comparison(indicator: Indicator) -> AreaComparison | None:
-    """Three queries: the latest year's figures, the neighbour models, the home LA's neighbours."""
-    latest = (
-        AreaValue.objects.filter(indicator=indicator)
-        .order_by("-as_at")
-        .values_list("as_at", flat=True)
-        .first()
-    )
-    if latest is None:
+    """Five queries: the indicators, the figures, the neighbour models, the home LA's neighbours,
+    and the mappings' notes on definitions."""
+    found = sorted(comparisons([indicator.pk]), key=lambda c: c.as_at, reverse=True)
+    if not found:
         return None
-    rows = list(AreaValue.objects.filter(indicator=indicator, as_at=latest))
-    model = model_for(latest, list(NeighbourModel.objects.all()))
-    codes = (
-        list(
-            Neighbour.objects.filter(model=model, la_code=settings.HOME_LA_CODE)
-            .order_by("rank")
-            .values_list("neighbour_code", flat=True)
-        )
-        if model
-        else []
+    notes = [
+        note
+        for note in DfeMapping.objects.filter(indicator=indicator).values_list("definition_note", flat=True)
+        if note
+    ]
+    return AreaComparison(
+        latest=found[0],
+        years=found,
+        bars=bars_for(found[0], settings.HOME_LA_NAME),
+        home_name=settings.HOME_LA_NAME,
+        region_name=settings.HOME_REGION,
+        rule=model_rule_in_words(),
+        not_ranked_because=why_not_ranked(indicator),
+        definition_notes=list(dict.fromkeys(notes)),
     )
-    las = {row.area_code: row for row in rows if row.level == GeographicLevel.LOCAL_AUTHORITY}
-    home = las.get(settings.HOME_LA_CODE)
-    bars = [Bar(home.area_name if home else settings.HOME_LA_NAME, "home", home.value if home else None)]
-    for code in codes:
-        row = las.get(code)
-        note = row.get_suppression_display() if row and row.suppression else ("" if row else "no figure")
-        bars.append(
-            Bar(row.area_name if row else f"LA {code}", "neighbour", row.value if row else None, note)
-        )
-    mean = neighbour_mean({code: row.value for code, row in las.items()}, codes) if codes else None
-    if mean:
-        bars.append(Bar("Statistical-neighbour average", "sn", mean.value, mean.description))
-    region = next(
-        (r for r in rows if r.level == GeographicLevel.REGIONAL and r.area_name == settings.HOME_REGION), None
-    )
-    if region:
-        bars.append(Bar(region.area_name, "region", region.value))
-    england = next((r for r in rows if r.level == GeographicLevel.NATIONAL), None)
-    if england:
-        bars.append(Bar("England", "england", england.value))
-    ranking = rank_and_band(home.value if home else None, [r.value for r in las.values()], indicator.polarity)
-    return AreaComparison(latest, model, bars, mean, ranking, rows[0].source)

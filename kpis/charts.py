@@ -40,7 +40,9 @@ def step_trace(segments: list[tuple[date, date, object]], name: str, colour: str
     )
 
 
-def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool = False) -> dict:
+def indicator_figure(
+    series: IndicatorSeries, height: int = 420, compact: bool = False, dfe_points=(), dfe_name: str = ""
+) -> dict:
     indicator = series.indicator
     months = [m.month.isoformat() for m in series.months]
     values = [float(m.value) if m.value is not None else None for m in series.months]
@@ -91,6 +93,20 @@ def indicator_figure(series: IndicatorSeries, height: int = 420, compact: bool =
             if segments:
                 colour, dash = COMPARATOR_STYLES[kind]
                 traces.append(step_trace(segments, name, colour, dash))
+    if dfe_points:
+        # The DfE's own figure for the home authority: points only, at the date each describes, so
+        # it reads as a different measure from the monthly line rather than a continuation of it.
+        traces.append(
+            go.Scatter(
+                x=[day.isoformat() for day, _ in dfe_points],
+                y=[float(value) for _, value in dfe_points],
+                name=dfe_name,
+                mode="markers+lines",
+                line={"color": "#28a197", "width": 1, "dash": "dot"},
+                marker={"color": "#28a197", "symbol": "triangle-up", "size": 10},
+                hovertemplate=f"{dfe_name}, %{{x|%-d %B %Y}}: %{{y}}<extra></extra>",
+            )
+        )
     unit_title = {"percentage": "%", "rate_per_10000": "per 10,000", "count": "count", "number": ""}
     figure = go.Figure(data=traces)
     figure.update_layout(

@@ -3,9 +3,9 @@
 from collections import defaultdict
 from datetime import date
 
-from kpis.dfe_comparators import DERIVED_PREFIX
 from kpis.formatting import format_value
 from kpis.models import (
+    ComparatorOrigin,
     ComparatorValue,
     Frequency,
     Indicator,
@@ -83,9 +83,9 @@ def papers_against_the_dfe(today: date) -> CheckResult:
         "Where a paper's comparator (statistical neighbours, England, region) and the DfE's published figure "
         "cover the same month, they should agree. Both are kept; the page says which judges the status.",
     )
-    papers = ComparatorValue.objects.exclude(source__startswith=DERIVED_PREFIX).select_related("indicator")
+    papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
     dfe = defaultdict(list)
-    for row in ComparatorValue.objects.filter(source__startswith=DERIVED_PREFIX):
+    for row in ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE):
         dfe[(row.indicator_id, row.comparator)].append(row)
     for paper in papers.order_by("period_start", "indicator__display_order"):
         overlapping = [

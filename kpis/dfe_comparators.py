@@ -1,27 +1,41 @@
-"""SN, England and West Midlands comparators computed from the DfE figures held.
+"""The home authority against its statistical neighbours, its region and England, from the DfE
+figures held, for every indicator and date: the comparisons the indicator pages, the
+comparators download and the SN, England and regional comparators are all made from.
 
-For each indicator and date with DfE figures: England is the national row, the region the
-home authority's regional row, and the SN average the mean of the home authority's ten
-neighbours that have a value, under the neighbour model that applies on that date. Each holds
-from the month it describes until the next published figure, so the scorecard uses the latest.
-Counts are not compared: they depend on each area's population.
+For each indicator and date: England is the national row, the region the home authority's
+regional row, and the SN average the mean of the home authority's neighbours that have a
+figure (the median and the count beside it) under the neighbour model that settings.SN_MODEL_RULE
+chooses: by default LAIT's, the model in force today for every year. Rank and quartile band
+follow LAIT (kpis.dfe_rules). Each comparator holds from the month it describes until the next
+published figure.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
-from kpis.benchmarking import neighbour_mean
+from kpis.dfe_rules import (
+    NeighbourSummary,
+    Ranking,
+    figures_by_member,
+    member_codes,
+    neighbour_summary,
+    rank_and_band,
+)
 from kpis.models import (
     AreaValue,
     Comparator,
+    ComparatorOrigin,
     ComparatorValue,
     GeographicLevel,
     Indicator,
     Neighbour,
     NeighbourModel,
+    Suppression,
     Unit,
 )
 from sct_monitor.upsert import UpsertResult, upsert
@@ -29,62 +43,157 @@ from sct_monitor.upsert import UpsertResult, upsert
 DERIVED_PREFIX = "DfE "  # the source of every comparator computed here starts with this
 OPEN_END = date(2099, 12, 31)
 STORED_PLACES = Decimal("0.0001")
+ENGLAND_CODE = "E92000001"
 
 
-def model_for(as_at: date, models: list[NeighbourModel]) -> NeighbourModel | None:
-    """The latest neighbour model that applies on ``as_at``."""
-    return next(
-        (m for m in sorted(models, key=lambda m: m.applies_from, reverse=True) if m.applies_from <= as_at),
-        None,
-    )
+@dataclass(frozen=True)
+class AreaFigure:
+    code: str
+    name: str
+    value: Decimal | None
+    suppression: str = ""
+
+    @property
+    def missing_text(self) -> str:
+        """‘c: confidential’ for a suppressed figure, ‘no figure’ for one not published."""
+        if self.value is not None:
+            return ""
+        if self.suppression:
+            return f"{self.suppression}: {suppression_meaning(self.suppression)}"
+        return "no figure"
 
 
-def computed_rows() -> list[dict]:
-    home, region = settings.HOME_LA_CODE, settings.HOME_REGION
+def suppression_meaning(code: str) -> str:
+    label = dict(Suppression.choices).get(code, code)
+    return label.split(" (")[0].lower()
+
+
+@dataclass
+class Comparison:
+    indicator_id: int
+    as_at: date
+    source: str
+    model: NeighbourModel | None
+    home: AreaFigure | None
+    neighbours: list[AreaFigure] = field(default_factory=list)
+    summary: NeighbourSummary | None = None
+    region: Decimal | None = None
+    england: Decimal | None = None
+    ranking: Ranking | None = None
+
+
+def chosen_model(
+    as_at: date, models: list[NeighbourModel], today: date | None = None
+) -> NeighbourModel | None:
+    """The model the SN average uses for a figure describing ``as_at``.
+
+    ``current`` (LAIT's rule, the default): the latest model in force today, for every year.
+    ``at_the_time``: the latest model in force on ``as_at``.
+    """
+    on = as_at if settings.SN_MODEL_RULE == "at_the_time" else (today or timezone.localdate())
+    in_force = [m for m in models if m.applies_from <= on]
+    return max(in_force, key=lambda m: m.applies_from) if in_force else None
+
+
+def model_rule_in_words() -> str:
+    if settings.SN_MODEL_RULE == "at_the_time":
+        return "each year's figures are compared with the neighbour model in force at the time"
+    return "every year's figures are compared with the neighbour model in force today, as the DfE's LAIT does"
+
+
+def home_figure(las: dict[str, AreaValue]) -> AreaValue | None:
+    home = settings.HOME_LA_CODE
+    if home in las:
+        return las[home]
+    return next((row for code, row in las.items() if home in member_codes(code)), None)
+
+
+def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
+    """Every comparison for the indicators given (all when None): four queries."""
+    units = {
+        pk: (unit, polarity) for pk, unit, polarity in Indicator.objects.values_list("pk", "unit", "polarity")
+    }
+    rows = AreaValue.objects.only(
+        "indicator_id", "as_at", "level", "area_code", "area_name", "value", "suppression", "source"
+    ).order_by("indicator_id", "as_at")
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
     models = list(NeighbourModel.objects.all())
-    neighbours = defaultdict(list)
-    for link in Neighbour.objects.filter(la_code=home).order_by("rank"):
-        neighbours[link.model_id].append(link.neighbour_code)
-    units = dict(Indicator.objects.values_list("pk", "unit"))
-    figures = defaultdict(dict)  # (indicator, as_at) -> {(level, code or name): value}
-    sources = {}
-    for row in AreaValue.objects.only(
-        "indicator_id", "as_at", "level", "area_code", "area_name", "value", "source"
-    ):
-        key = (row.indicator_id, row.as_at)
-        place = row.area_name if row.level == GeographicLevel.REGIONAL else row.area_code
-        figures[key][(row.level, place)] = row.value
-        sources[key] = row.source
-    dates = defaultdict(list)
-    for indicator_id, as_at in figures:
-        dates[indicator_id].append(as_at)
-    rows = []
-    for (indicator_id, as_at), values in figures.items():
-        if units[indicator_id] == Unit.COUNT:
-            continue  # a count (children in care) depends on population: only rates are compared
-        later = sorted(d for d in dates[indicator_id] if d > as_at)
-        start = as_at.replace(day=1)
-        end = later[0].replace(day=1) - timedelta(days=1) if later else OPEN_END
-        source = f"{DERIVED_PREFIX}{sources[(indicator_id, as_at)]}, as at {as_at:%d %B %Y}"
+    links = defaultdict(list)
+    for link in Neighbour.objects.filter(la_code=settings.HOME_LA_CODE).order_by("rank"):
+        links[link.model_id].append(link)
+    grouped: dict[tuple[int, date], list[AreaValue]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.indicator_id, row.as_at)].append(row)
+    result = []
+    for (indicator_id, as_at), figures in grouped.items():
+        unit, polarity = units[indicator_id]
+        las = {r.area_code: r for r in figures if r.level == GeographicLevel.LOCAL_AUTHORITY}
+        home = home_figure(las)
+        model = chosen_model(as_at, models, today)
+        comparison = Comparison(
+            indicator_id,
+            as_at,
+            figures[0].source,
+            model,
+            AreaFigure(home.area_code, home.area_name, home.value, home.suppression) if home else None,
+        )
+        values = {code: r.value for code, r in las.items()}
+        by_member = figures_by_member(las)
+        if model and links.get(model.pk):
+            codes = [link.neighbour_code for link in links[model.pk]]
+            for link in links[model.pk]:
+                r = by_member.get(link.neighbour_code)
+                comparison.neighbours.append(
+                    AreaFigure(
+                        link.neighbour_code,
+                        link.neighbour_name or (r.area_name if r else f"LA {link.neighbour_code}"),
+                        r.value if r else None,
+                        r.suppression if r else "",
+                    )
+                )
+            comparison.summary = neighbour_summary(values, codes)
+        for r in figures:
+            if r.level == GeographicLevel.NATIONAL:
+                comparison.england = r.value
+            elif r.level == GeographicLevel.REGIONAL and r.area_name == settings.HOME_REGION:
+                comparison.region = r.value
+        comparison.ranking = rank_and_band(
+            home.value if home else None, values.values(), polarity, is_count=unit == Unit.COUNT
+        )
+        result.append(comparison)
+    return result
 
-        base = {"indicator_id": indicator_id, "period_start": start, "period_end": end,
-                "unit": units[indicator_id], "source": source[:300]}  # fmt: skip
-        regional = values.get((GeographicLevel.REGIONAL, region))
+
+def computed_rows(today: date | None = None) -> list[dict]:
+    """Comparator rows for rates and percentages (a count depends on each area's population)."""
+    counts = set(Indicator.objects.filter(unit=Unit.COUNT).values_list("pk", flat=True))
+    found = [c for c in comparisons(today=today) if c.indicator_id not in counts]
+    dates = defaultdict(list)
+    for c in found:
+        dates[c.indicator_id].append(c.as_at)
+    region = settings.HOME_REGION
+    units = dict(Indicator.objects.values_list("pk", "unit"))
+    rows = []
+    for c in found:
+        later = sorted(d for d in dates[c.indicator_id] if d > c.as_at)
+        end = later[0].replace(day=1) - timedelta(days=1) if later else OPEN_END
+        source = f"{DERIVED_PREFIX}{c.source}, as at {c.as_at:%d %B %Y}"
+        base = {"indicator_id": c.indicator_id, "period_start": c.as_at.replace(day=1), "period_end": end,
+                "unit": units[c.indicator_id], "source": source[:300],
+                "origin": ComparatorOrigin.DFE}  # fmt: skip
         candidates = [
-            (Comparator.ENGLAND, values.get((GeographicLevel.NATIONAL, "E92000001")), "England", ""),
-            (Comparator.WEST_MIDLANDS, regional, region, "")
+            (Comparator.ENGLAND, c.england, "England", ""),
+            (Comparator.WEST_MIDLANDS, c.region, region, "")
             if region == "West Midlands"
-            else (Comparator.OTHER, regional, region, region),
+            else (Comparator.OTHER, c.region, region, region),
         ]
-        model = model_for(as_at, models)
-        if model and neighbours.get(model.pk):
-            la_values = {
-                code: v for (level, code), v in values.items() if level == GeographicLevel.LOCAL_AUTHORITY
-            }
-            mean = neighbour_mean(la_values, neighbours[model.pk])
-            candidates.append(
-                (Comparator.STATISTICAL_NEIGHBOURS, mean.value, f"{mean.description} ({model.name})", "")
+        if c.summary:
+            median = c.summary.median.quantize(STORED_PLACES) if c.summary.median is not None else None
+            note = (
+                f"{c.summary.description} ({c.model.name}); median {median.normalize() if median else 'none'}"
             )
+            candidates.append((Comparator.STATISTICAL_NEIGHBOURS, c.summary.mean, note, ""))
         for kind, value, note, name in candidates:
             if value is not None:
                 stored = value.quantize(STORED_PLACES)  # as the column holds it, so reloads compare equal
@@ -94,13 +203,18 @@ def computed_rows() -> list[dict]:
     return rows
 
 
-def refresh_dfe_comparators(change_reason: str = "", user=None) -> UpsertResult:
+KEY = ["indicator_id", "comparator", "comparator_name", "period_start", "period_end", "origin"]
+
+
+def refresh_dfe_comparators(change_reason: str = "", user=None, dry_run: bool = False) -> UpsertResult:
     """Bring the computed comparators in line with the DfE figures and models held."""
     rows = computed_rows()
-    key = ["indicator_id", "comparator", "comparator_name", "period_start", "period_end"]
-    existing = ComparatorValue.objects.filter(source__startswith=DERIVED_PREFIX)
-    result = upsert(ComparatorValue, key, rows, existing=existing, change_reason=change_reason, user=user)
-    keep = {tuple(row[name] for name in key) for row in rows}
-    stale = [c.pk for c in existing if tuple(getattr(c, name) for name in key) not in keep]
-    ComparatorValue.objects.filter(pk__in=stale).delete()
+    existing = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE)
+    result = upsert(
+        ComparatorValue, KEY, rows, existing=existing, change_reason=change_reason, user=user, dry_run=dry_run
+    )
+    if not dry_run:
+        keep = {tuple(row[name] for name in KEY) for row in rows}
+        stale = [c.pk for c in existing if tuple(getattr(c, name) for name in KEY) not in keep]
+        ComparatorValue.objects.filter(pk__in=stale).delete()
     return result

@@ -329,8 +329,18 @@ class Comparator(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ComparatorOrigin(models.TextChoices):
+    PAPER = "paper", "Board paper or other stated source"
+    DFE = "dfe", "Computed from DfE figures"
+
+
 class ComparatorValue(models.Model):
-    """A benchmark figure for an indicator over a stated period, with its source."""
+    """A benchmark figure for an indicator over a stated period, with its source.
+
+    A paper's comparator and one computed from DfE figures may cover the same period: both are
+    kept (``origin`` tells them apart), and the paper's judges the months it covers (see
+    kpis.scorecard.Benchmarks.comparator).
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
     comparator = models.CharField(max_length=20, choices=Comparator)
@@ -343,6 +353,7 @@ class ComparatorValue(models.Model):
     unit = models.CharField(max_length=20, choices=Unit, editable=False)
     source = models.CharField(max_length=300)
     notes = models.TextField(blank=True)
+    origin = models.CharField(max_length=10, choices=ComparatorOrigin, default=ComparatorOrigin.PAPER)
 
     history = HistoricalRecords()
 
@@ -350,7 +361,7 @@ class ComparatorValue(models.Model):
         ordering = ["indicator", "comparator", "period_start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "comparator", "comparator_name", "period_start", "period_end"],
+                fields=["indicator", "comparator", "comparator_name", "period_start", "period_end", "origin"],
                 name="kpis_comparator_one_per_period",
             ),
             models.CheckConstraint(
@@ -508,6 +519,12 @@ class AreaValue(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     suppression = models.CharField(max_length=5, choices=Suppression, blank=True)
     source = models.CharField(max_length=300)
+    file_latest = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The latest date the file that gave this figure holds for its indicator: how new "
+        "its publication is. An older publication may not replace it without an override.",
+    )
 
     class Meta:
         ordering = ["indicator", "as_at", "level", "area_code"]
@@ -528,10 +545,17 @@ class AreaValue(models.Model):
 
 
 class NeighbourModel(models.Model):
-    """A DfE statistical-neighbour model: each LA's ten closest authorities."""
+    """A DfE statistical-neighbour model: each LA's ten closest authorities.
+
+    ``applies_from`` is stated by the administrator who imports it (never read from a file name):
+    it is when the model came into force. Under the default rule (LAIT's) every year is compared
+    with the current model; settings.SN_MODEL_RULE = "at_the_time" uses the model in force then.
+    """
 
     name = models.CharField(max_length=100, unique=True)
-    applies_from = models.DateField(help_text="Figures describing this date or later use this model.")
+    applies_from = models.DateField(
+        unique=True, help_text="The date the model came into force, such as 1 May 2025."
+    )
     source = models.CharField(max_length=300)
     imported_at = models.DateTimeField(auto_now=True)
 
@@ -545,7 +569,9 @@ class NeighbourModel(models.Model):
 class Neighbour(models.Model):
     model = models.ForeignKey(NeighbourModel, on_delete=models.CASCADE, related_name="links")
     la_code = models.CharField(max_length=10)
+    la_name = models.CharField(max_length=100, blank=True)
     neighbour_code = models.CharField(max_length=10)
+    neighbour_name = models.CharField(max_length=100, blank=True)
     rank = models.PositiveSmallIntegerField()
     closeness = models.CharField(max_length=30, blank=True)
 
@@ -560,6 +586,81 @@ class Neighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.la_code} → {self.neighbour_code} ({self.rank})"
+
+
+class DfeMapping(models.Model):
+    """Which column of a DfE file feeds which indicator: data an administrator keeps, not code.
+
+    ``filters`` picks the rows (``population_type=Children looked after on 31 March each year``;
+    any number, ``;`` between them); ``stands_on`` is the month and day each figure describes
+    (``03-31``). A derived rate divides the column by the ``denominator`` indicator's figure for
+    the same area ``denominator_year_offset`` years away, times ``multiplier``, rounded half up
+    to ``decimal_places`` (the DfE's child-protection rate: CPP_At31 in year Y over the ONS
+    estimate of children for mid-year Y-1, times 10,000, to one place).
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="dfe_mappings")
+    column = models.CharField(max_length=100, help_text="The file's column, such as vacancy_rate_fte.")
+    filters = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Rows to use, as name=value;name=value. Blank for every row.",
+    )
+    stands_on = models.CharField(
+        max_length=5, help_text="The month and day each figure describes, MM-DD: 03-31 for 31 March."
+    )
+    publication = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The publication the column comes from, such as ‘Children's social work workforce’. "
+        "A file with some of a publication's columns is warned about the ones it lacks.",
+    )
+    denominator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="denominator_for",
+        help_text="For a derived rate: the indicator holding the denominator (such as the ONS "
+        "estimate of children aged 0 to 17).",
+    )
+    denominator_year_offset = models.SmallIntegerField(
+        default=0, help_text="Years from the figure's year to the denominator's: -1 for the year before."
+    )
+    multiplier = models.DecimalField(max_digits=12, decimal_places=4, default=1)
+    decimal_places = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Rounding of a derived rate (half up, as the DfE publishes)."
+    )
+    definition_note = models.TextField(
+        blank=True,
+        help_text="Where the DfE's definition differs from the trust's own measure, shown beside the "
+        "DfE figure (such as ‘the DfE's vacancy rate is at 30 September; the trust's is monthly’).",
+    )
+    description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__display_order", "indicator__code", "column", "filters"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "column", "filters"], name="kpis_dfe_mapping_unique"
+            ),
+            models.CheckConstraint(
+                name="kpis_dfe_mapping_derived_has_places",
+                condition=Q(denominator__isnull=True) | Q(decimal_places__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="kpis_dfe_mapping_multiplier_positive", condition=Q(multiplier__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column} → {self.indicator.code}"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.denominator_id is not None
 
 
 class Publication(models.Model):

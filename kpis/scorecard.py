@@ -21,6 +21,7 @@ from finance.periods import financial_year_start
 from kpis.formatting import format_value
 from kpis.models import (
     Comparator,
+    ComparatorOrigin,
     ComparatorValue,
     Indicator,
     MissingReason,
@@ -204,14 +205,21 @@ class Benchmarks:
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
         self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
-        for row in sorted(comparators, key=lambda c: (c.period_start, c.period_end), reverse=True):
+        # The rule for which comparator judges a month: a paper's (what the board was told at the
+        # time, for the period it names) over one computed from DfE figures; among each, the
+        # latest-starting period that covers the month.
+        for row in sorted(
+            comparators,
+            key=lambda c: (c.origin == ComparatorOrigin.PAPER, c.period_start, c.period_end),
+            reverse=True,
+        ):
             self.comparators[(row.indicator_id, row.comparator)].append(row)
 
     def target(self, indicator: Indicator, month: date) -> Target | None:
         return self.targets.get((indicator.pk, financial_year_start(month)))
 
     def comparator(self, indicator: Indicator, kind: str, month: date) -> ComparatorValue | None:
-        """The latest-published comparator whose period covers ``month``."""
+        """The comparator that judges ``month``: a paper's that covers it, else the DfE's."""
         for row in self.comparators.get((indicator.pk, kind), []):
             if row.period_start <= last_day(month) and row.period_end >= month:
                 return row

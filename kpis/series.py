@@ -48,6 +48,7 @@ class SeriesMonth:
 class IndicatorSeries:
     def __init__(self, indicator: Indicator, values: QuerySet, months: int | None):
         self.indicator = indicator
+        self.limit = months  # None: every month held
         all_rows = list(
             values.filter(indicator=indicator).order_by("month").only(*value_fields(values.model))
         )
@@ -139,16 +140,18 @@ class IndicatorSeries:
         )
 
     def comparator_segments(self, kind: str) -> list[tuple[date, date, Decimal]]:
-        """(start, end, value) of each comparator period overlapping the months shown."""
-        if not self.months:
-            return []
-        first, last = self.months[0].month, self.months[-1].month
-        segments = []
-        for row in self.benchmarks.comparators.get((self.indicator.pk, kind), []):
-            start, end = max(row.period_start, first), min(row.period_end, last)
-            if start <= end:
-                segments.append((start, end, row.value))
-        return sorted(segments)
+        """(start, end, value) runs of the comparator that judges each month shown (a paper's over
+        the DfE's where both cover a month; see Benchmarks.comparator)."""
+        segments: list[tuple[date, date, Decimal]] = []
+        current_row = None
+        for point in self.months:
+            row = self.benchmarks.comparator(self.indicator, kind, point.month)
+            if row is not None and row is current_row:
+                segments[-1] = (segments[-1][0], point.month, row.value)
+            elif row is not None:
+                segments.append((point.month, point.month, row.value))
+            current_row = row
+        return segments
 
     def target_segments(self) -> list[tuple[date, date, Decimal]]:
         """Flat runs of months judged against the target itself (not a trajectory point)."""

@@ -4,13 +4,16 @@ import django_tables2 as tables
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Max, Min
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from kpis.area_comparison import area_comparison
+from kpis.dfe_comparators import STORED_PLACES, chosen_model, comparisons, model_rule_in_words
 from kpis.filtersets import ScorecardFilterSet
 from kpis.history import threshold_changes, value_changes
-from kpis.models import ComparatorValue, Indicator, Neighbour, NeighbourModel, ReportedFigure
+from kpis.models import ComparatorValue, DfeMapping, Indicator, Neighbour, NeighbourModel, ReportedFigure
 from kpis.months import month_key, month_label, parse_month
 from kpis.scorecard import (
     MonthCoverage,
@@ -123,16 +126,57 @@ class ReportedFigureListView(PermissionRequiredMixin, ListView):
         return ReportedFigure.objects.select_related("indicator").order_by("topic", "as_at", "label")
 
 
+COMPARISON_COLUMNS = [
+    "indicator_code", "date", "home_value", "home_suppression", "sn_mean", "sn_median", "sn_count", "sn_of",
+    "region", "england", "rank", "rank_of", "band", "model", "model_rule", "source",
+]  # fmt: skip
+
+
+def comparison_rows(found: list, codes: dict[int, str], rule: str) -> list[list]:
+    """One row per indicator and date, as the comparators download gives it."""
+    rows = []
+    for c in sorted(found, key=lambda c: (codes[c.indicator_id], c.as_at)):
+        summary, ranking = c.summary, c.ranking
+        rows.append([
+            codes[c.indicator_id], c.as_at,
+            c.home.value if c.home else None, c.home.suppression if c.home else "",
+            summary.mean.quantize(STORED_PLACES) if summary and summary.mean is not None else None,
+            summary.median.quantize(STORED_PLACES) if summary and summary.median is not None else None,
+            summary.counted if summary else None, summary.neighbours if summary else None,
+            c.region, c.england, ranking.rank if ranking else None, ranking.of if ranking else None,
+            ranking.band if ranking else "", c.model.name if c.model else "", rule, c.source,
+        ])  # fmt: skip
+    return rows
+
+
 class ComparatorSourcesView(PermissionRequiredMixin, TemplateView):
-    """Each comparator's source, the periods it covers, the neighbour models and the DfE imports."""
+    """Each comparator's source, the periods it covers, the neighbour models and the DfE imports;
+    ``?format=csv`` downloads every comparison (``&indicator=13`` for one indicator)."""
 
     permission_required = "kpis.view_comparatorvalue"
     template_name = "kpis/comparators.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            indicators = Indicator.objects.all()
+            wanted = request.GET.get("indicator", "")
+            if wanted:
+                indicators = indicators.filter(code=wanted)
+                if not indicators.exists():
+                    raise Http404(f"No indicator with the code {wanted}")
+            codes = dict(indicators.values_list("pk", "code"))
+            rule = settings.SN_MODEL_RULE
+            rows = comparison_rows(comparisons(list(codes)), codes, rule)
+            name = f"comparators-{wanted}.csv" if wanted else "comparators.csv"
+            return csv_response(COMPARISON_COLUMNS, rows, name)
+        if request.GET.get("format"):
+            raise Http404("The comparators can be downloaded as format=csv only")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sources = (
-            ComparatorValue.objects.values("source")
+            ComparatorValue.objects.values("source", "origin")
             .annotate(first=Min("period_start"), last=Max("period_start"), count=Count("id"))
             .order_by("-last", "source")
         )
@@ -140,21 +184,22 @@ class ComparatorSourcesView(PermissionRequiredMixin, TemplateView):
         for source, code in ComparatorValue.objects.values_list("source", "indicator__code").distinct():
             codes[source].add(code)
         home_links = defaultdict(list)
-        for model_id, code in (
-            Neighbour.objects.filter(la_code=settings.HOME_LA_CODE)
-            .order_by("rank")
-            .values_list("model_id", "neighbour_code")
-        ):
-            home_links[model_id].append(code)
+        for link in Neighbour.objects.filter(la_code=settings.HOME_LA_CODE).order_by("rank"):
+            home_links[link.model_id].append(link)
         models = list(NeighbourModel.objects.all())
+        current = chosen_model(timezone.localdate(), models)
         for model in models:
             model.home_neighbours = home_links.get(model.pk, [])
+            model.is_current = current is not None and model.pk == current.pk
         context.update(
             sources=[{**row, "codes": ", ".join(sorted(codes[row["source"]]))} for row in sources],
             models=models,
-            imports=ImportLog.objects.filter(kind__in=["dfe-ees", "sn-model"], outcome="imported").defer(
-                "content"
-            )[:20],
+            rule=model_rule_in_words(),
+            can_change_models=self.request.user.has_perm("kpis.change_neighbourmodel"),
+            mapping_count=DfeMapping.objects.count(),
+            imports=ImportLog.objects.filter(
+                kind__in=["dfe-ees", "sn-model", "dfe-mappings"], outcome="imported"
+            ).defer("content")[:20],
             home_name=settings.HOME_LA_NAME,
         )
         return context

@@ -27,6 +27,41 @@ class UploadForm(forms.Form):
         label="File (.csv or .xlsx)", error_messages={"required": "Select a file to import"}
     )
     override_published = forms.BooleanField(required=False, label="Change published months")
+    override_older = forms.BooleanField(required=False, label="Replace figures from newer publications")
+    applies_from = forms.DateField(
+        required=False,
+        label="Applies from (neighbour models only)",
+        help_text="The date the model came into force, such as 2025-05-01. A model file does not say it.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, such as 2025-05-01"},
+    )
+    model_name = forms.CharField(
+        required=False, max_length=100, label="Model name (optional, neighbour models only)"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("kind") == "sn-model"
+            and not data.get("applies_from")
+            and "applies_from" not in self.errors
+        ):
+            self.add_error(
+                "applies_from", "Enter the date this neighbour model applies from, such as 2025-05-01"
+            )
+        return data
+
+    def options(self) -> dict:
+        """The choices the check and the import both need, kept with the upload."""
+        data = self.cleaned_data
+        options = {}
+        if data["kind"] == "sn-model":
+            options["applies_from"] = data["applies_from"].isoformat()
+            if data.get("model_name", "").strip():
+                options["model_name"] = data["model_name"].strip()
+        if data["kind"] == "dfe-ees" and data.get("override_older"):
+            options["override_older"] = True
+        return options
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -46,9 +81,11 @@ def import_index(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         override = form.cleaned_data["override_published"]
-        plan = plan_import(form.cleaned_data["kind"], upload.name, content, override)
+        options = form.options()
+        plan = plan_import(form.cleaned_data["kind"], upload.name, content, override, options=options)
         log = ImportLog(user=request.user, kind=plan.kind, file_name=upload.name[:255])
         log.sha256, log.size, log.override_published = plan.sha256, plan.size, override
+        log.options = options
         if plan.ok:
             log.content = content
             record(log, plan, ImportOutcome.PREVIEWED)
@@ -66,7 +103,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ImportLog.objects.select_related("user"), pk=pk)
     plan = None
     if log.outcome == ImportOutcome.PREVIEWED and log.content:
-        plan = plan_import(log.kind, log.file_name, bytes(log.content), log.override_published)
+        plan = plan_import(
+            log.kind, log.file_name, bytes(log.content), log.override_published, options=log.options
+        )
     return render(request, "imports/detail.html", {"log": log, "plan": plan, "kind": KINDS.get(log.kind)})
 
 
@@ -80,8 +119,9 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("imports:detail", pk=pk)
     plan, log = apply_import(
-        log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log
-    )
+        log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log,
+        options=log.options,
+    )  # fmt: skip
     if plan.ok:
         messages.success(request, f"Imported {log.file_name}: {plan.summary()}.")
     else:

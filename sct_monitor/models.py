@@ -25,7 +25,13 @@ class ImportLog(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.TextField(blank=True, help_text="The first errors found, one per line.")
+    warnings = models.TextField(
+        blank=True, help_text="What the file lacks or the import could not do, one per line; not errors."
+    )
     override_published = models.BooleanField(default=False)
+    # Choices made with the upload that the check and the import both need (such as the date a
+    # neighbour model applies from, or replacing figures from a newer publication).
+    options = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=20, choices=ImportOutcome)
     via = models.CharField(max_length=20, default="web")
     # The uploaded bytes, kept between preview and confirmation, then cleared.

@@ -33,6 +33,7 @@ from kpis.models import (
     Category,
     Comparator,
     ComparatorValue,
+    DfeMapping,
     Frequency,
     Indicator,
     MonthlyReturn,
@@ -193,6 +194,7 @@ class SeedLoader:
         indicators = self.load_indicators()
         self.load_kpi_values(indicators)
         self.load_comparators(indicators)
+        self.load_dfe_mappings(indicators)
         self.load_targets(indicators)
         self.load_reported_figures(indicators)
         self.load_audits()
@@ -397,6 +399,26 @@ class SeedLoader:
             )
         key = ["indicator_id", "comparator", "comparator_name", "period_start", "period_end"]
         self.results["comparators"] = upsert(ComparatorValue, key, rows)
+
+    def load_dfe_mappings(self, indicators: dict[str, Indicator]) -> None:
+        """The DfE mappings, read by the same rules as the dfe-mappings import and the mappings page."""
+        from sct_monitor.importing.dfe import parse_dfe_mappings
+        from sct_monitor.importing.kinds import Parsed
+        from sct_monitor.importing.reading import read_table
+
+        path = self.directory / "dfe_mappings.csv"
+        parsed = Parsed()
+        parse_dfe_mappings(
+            read_table(path.name, path.read_bytes()),
+            {"indicators": indicators},
+            parsed,
+            lambda done, total: None,
+        )
+        if parsed.problems:
+            problem = parsed.problems[0]
+            raise SeedError(f"{path.name}, line {problem.line}, column {problem.column}: {problem.message}")
+        (planned,) = parsed.planned
+        self.results["DfE mappings"] = upsert(DfeMapping, planned.key_fields, planned.rows)
 
     def load_targets(self, indicators: dict[str, Indicator]) -> None:
         columns = [

@@ -177,6 +177,11 @@ HOME_LA_CODE = env_str("HOME_LA_CODE", "333")
 HOME_LA_ONS_CODE = env_str("HOME_LA_ONS_CODE", "E08000028")
 HOME_LA_NAME = env_str("HOME_LA_NAME", "Sandwell")
 HOME_REGION = env_str("HOME_REGION", "West Midlands")
+# Which statistical-neighbour model an SN average uses: "current" (the DfE's LAIT: the model in
+# force today, for every year) or "at_the_time" (the model in force on the date a figure describes).
+SN_MODEL_RULE = env_str("SN_MODEL_RULE", "current")
+if SN_MODEL_RULE not in ("current", "at_the_time"):
+    raise ImproperlyConfigured("SN_MODEL_RULE must be 'current' or 'at_the_time'.")
 SERVICE_NAME = "SCT Monitor"
 
 LOGGING = {

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kpis import views as kpi_views
 from kpis.workforce_views import WorkforceView
 from sct_monitor import views
 from sct_monitor.check_views import ChecksView
@@ -23,7 +22,7 @@ urlpatterns = [
     path("returns/", include("kpis.return_urls")),
     path("targets/", include("kpis.target_urls")),
     path("figures/", include("kpis.figures_urls")),
-    path("comparators/", kpi_views.ComparatorSourcesView.as_view(), name="comparators"),
+    path("comparators/", include("kpis.comparator_urls")),
     path("audits/", include("audits.urls")),
     path("improvement-plan/", include("kpis.plan_urls")),
     path("workforce/", WorkforceView.as_view(), name="workforce"),

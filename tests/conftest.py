@@ -64,6 +64,12 @@ def board_client(client, board_user):
     return client
 
 
+@pytest.fixture
+def admin_client_role(client, admin_user_role):
+    client.force_login(admin_user_role)
+    return client
+
+
 def export_csv(capsys) -> str:
     call_command("export_kpis")
     return capsys.readouterr().out

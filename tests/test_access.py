@@ -3,12 +3,14 @@
 A new page must be added to PAGES, or test_every_page_is_covered fails.
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from audits.models import ComplaintsTarget
+from kpis.models import NeighbourModel
 from sct_monitor.models import ImportLog
 from sct_monitor.roles import ADMINISTRATOR, BOARD_MEMBER, PERFORMANCE_OFFICER, role_permissions
 from tests.conftest import make_user
@@ -71,6 +73,12 @@ PAGES = {
     "/workforce/": set(ROLES),
     "/checks/": set(ROLES),
     "/comparators/": set(ROLES),
+    "/comparators/?format=csv": set(ROLES),
+    "/comparators/mappings/": set(ROLES),
+    "/comparators/mappings/new/": {ADMINISTRATOR},
+    "/comparators/mappings/1/": {ADMINISTRATOR},
+    "/comparators/mappings/1/delete/": {ADMINISTRATOR},  # the question; removing is its POST
+    "/comparators/models/1/": {ADMINISTRATOR},
     "/help/statuses/": set(ROLES) | {None},
     "/returns/": {PERFORMANCE_OFFICER, ADMINISTRATOR},
     "/returns/go/?month=2022-07": {PERFORMANCE_OFFICER, ADMINISTRATOR},  # redirects to the return
@@ -83,7 +91,11 @@ PAGES = {
     "/imports/": {ADMINISTRATOR},
     "/imports/1/": {ADMINISTRATOR},
 }
-POST_ONLY = {"/returns/2022-07/publish/": {ADMINISTRATOR}, "/imports/1/apply/": {ADMINISTRATOR}}
+POST_ONLY = {
+    "/returns/2022-07/publish/": {ADMINISTRATOR},
+    "/imports/1/apply/": {ADMINISTRATOR},
+    "/comparators/mappings/1/delete/": {ADMINISTRATOR},
+}
 REDIRECTS = {"/returns/go/?month=2022-07", "/targets/"}
 
 
@@ -92,6 +104,11 @@ def an_import_log(db):
     ImportLog.objects.create(
         pk=1, kind="kpi-long", file_name="a.csv", sha256="0" * 64, size=1, outcome="refused"
     )
+
+
+@pytest.fixture(autouse=True)
+def a_neighbour_model(db):
+    NeighbourModel.objects.create(pk=1, name="A model", applies_from=date(2025, 5, 1), source="a.csv")
 
 
 @pytest.fixture(autouse=True)

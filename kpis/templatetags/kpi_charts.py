@@ -11,20 +11,45 @@ register = template.Library()
 
 
 @register.simple_tag
-def indicator_chart(series: IndicatorSeries, chart_id: str, compact: bool = False) -> str:
-    """The chart of an indicator in a figure whose caption states the latest value and trend."""
+def indicator_chart(series: IndicatorSeries, chart_id: str, compact: bool = False, areas=None) -> str:
+    """The chart of an indicator in a figure whose caption states the latest value and trend;
+    with ``areas``, the home authority's own DfE figures are a series beside the local measure."""
     caption = series.summary()
+    dfe_points = dfe_points_in_view(series, areas) if areas and not compact else []
+    if dfe_points:
+        last_date, last_value = dfe_points[-1]
+        indicator = series.indicator
+        latest = format_value(last_value, indicator.unit, indicator.decimal_places)
+        caption += (
+            f" The DfE's published figure for {areas.home_name} is drawn beside it as separate points; "
+            f"the latest, {last_date:%-d %B %Y}, is {latest}."
+        )
     return render_to_string(
         "includes/chart_figure.html",
         {
             "chart_id": chart_id,
             "spec_id": f"{chart_id}-spec",
-            "spec": indicator_figure(series, height=260 if compact else 420, compact=compact),
+            "spec": indicator_figure(
+                series,
+                height=260 if compact else 420,
+                compact=compact,
+                dfe_points=dfe_points,
+                dfe_name=f"{areas.home_name} (DfE)" if areas else "",
+            ),
             "caption": caption,
             "alt": f"Line chart of {series.indicator.title}. {caption}",
             "static": compact,
         },
     )
+
+
+def dfe_points_in_view(series: IndicatorSeries, areas) -> list:
+    """The home authority's DfE figures within the months the chart shows (all of them on 'All')."""
+    points = areas.home_points
+    if not series.months or series.limit is None:
+        return points
+    first, last = series.months[0].month, series.months[-1].month
+    return [(day, value) for day, value in points if first <= day.replace(day=1) <= last]
 
 
 @register.simple_tag
@@ -41,13 +66,16 @@ def chart_scripts() -> str:
 def area_chart(comparison, indicator, chart_id: str) -> str:
     """The home authority against its neighbours, region and England, in a captioned figure."""
     home = comparison.bars[0]
-    home_value = format_value(home.value, indicator.unit, indicator.decimal_places) or "no figure"
-    caption = f"{indicator.title} at {comparison.as_at:%d %B %Y}: {home.name} {home_value}"
+    home_value = (
+        format_value(home.value, indicator.unit, indicator.decimal_places) or home.note or "no figure"
+    )
+    caption = f"{indicator.title} at {comparison.as_at:%-d %B %Y}: {home.name} {home_value}"
     if comparison.ranking:
         caption += f", {comparison.ranking.description}"
-    if comparison.mean and comparison.mean.value is not None:
-        mean = format_value(comparison.mean.value, indicator.unit, indicator.decimal_places)
-        caption += f"; {comparison.mean.description} {mean}"
+    summary = comparison.latest.summary
+    if summary and summary.mean is not None:
+        mean = format_value(summary.mean, indicator.unit, indicator.decimal_places)
+        caption += f"; {summary.description} {mean}"
     return render_to_string(
         "includes/chart_figure.html",
         {"chart_id": chart_id, "spec_id": f"{chart_id}-spec", "spec": area_figure(comparison, indicator),

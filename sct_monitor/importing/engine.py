@@ -18,6 +18,7 @@ from kpis.dfe_comparators import refresh_dfe_comparators
 from kpis.models import (
     AreaValue,
     ComparatorValue,
+    DfeMapping,
     Indicator,
     MonthlyReturn,
     MonthlyValue,
@@ -49,6 +50,7 @@ class Plan:
     sha256: str
     size: int
     override_published: bool
+    options: dict = field(default_factory=dict)
     table: RawTable | None = None
     parsed: Parsed = field(default_factory=Parsed)
     results: list[tuple[str, UpsertResult]] = field(default_factory=list)
@@ -80,6 +82,7 @@ LABELS = {
     Neighbour: "statistical-neighbour links",
     Target: "targets",
     Indicator: "indicators' significant variances",
+    DfeMapping: "DfE mappings",
 }
 
 
@@ -99,7 +102,9 @@ def existing_for(planned: Planned):
             as_at__in={row["as_at"] for row in planned.rows},
         )
     if planned.model is Neighbour:
-        return Neighbour.objects.filter(model__name__in={row["model_name"] for row in planned.rows})
+        return Neighbour.objects.filter(
+            model__applies_from__in={row["model_applies_from"] for row in planned.rows}
+        )
     if planned.model is Target:
         return Target.objects.filter(indicator_id__in={row["indicator_id"] for row in planned.rows})
     return planned.model.objects.all()
@@ -113,7 +118,11 @@ PARENTS = {
         "financial_year_id",
         lambda: dict(FinancialYear.objects.values_list("start_year", "id")),
     ),
-    Neighbour: ("model_name", "model_id", lambda: dict(NeighbourModel.objects.values_list("name", "id"))),
+    Neighbour: (
+        "model_applies_from",
+        "model_id",
+        lambda: dict(NeighbourModel.objects.values_list("applies_from", "id")),
+    ),
 }
 
 
@@ -193,8 +202,18 @@ def plan_import(
     content: bytes,
     override_published: bool = False,
     progress: Callable = no_progress,
+    options: dict | None = None,
 ) -> Plan:
-    plan = Plan(kind, file_name, hashlib.sha256(content).hexdigest(), len(content), override_published)
+    """``options`` carries choices made with the upload, such as a neighbour model's
+    ``applies_from`` and ``model_name``, or ``override_older`` for DfE figures."""
+    plan = Plan(
+        kind,
+        file_name,
+        hashlib.sha256(content).hexdigest(),
+        len(content),
+        override_published,
+        dict(options or {}),
+    )
     problems = plan.parsed.problems
     if kind not in KINDS:
         problems.append(Problem(0, "", kind, f"not a kind of import; use one of {', '.join(KINDS)}"))
@@ -226,6 +245,7 @@ def plan_import(
                 "indicator_id", "month", "missing_reason"
             )
         },
+        "options": plan.options,
     }
     KINDS[kind].parse(plan.table, context, plan.parsed, progress)
     find_duplicates(plan)
@@ -241,12 +261,13 @@ def plan_import(
 
 def apply_import(
     kind: str, file_name: str, content: bytes, user, override_published: bool = False, via: str = "web",
-    progress: Callable = no_progress, log: ImportLog | None = None,
+    progress: Callable = no_progress, log: ImportLog | None = None, options: dict | None = None,
 ) -> tuple[Plan, ImportLog]:  # fmt: skip
     """Check again and, with no error, write every row in one transaction; log the outcome."""
-    plan = plan_import(kind, file_name, content, override_published, progress)
+    plan = plan_import(kind, file_name, content, override_published, progress, options)
     log = log or ImportLog(user=user, kind=kind, file_name=file_name[:255], via=via)
     log.sha256, log.size, log.override_published = plan.sha256, plan.size, override_published
+    log.options = plan.options
     if not plan.ok:
         record(log, plan, ImportOutcome.REFUSED)
         return plan, log
@@ -286,6 +307,7 @@ def record(log: ImportLog, plan: Plan, outcome: str) -> None:
     )
     log.error_count = len(plan.parsed.problems)
     log.errors = "\n".join(str(p) for p in plan.problems[:MAX_ERRORS_SHOWN])
+    log.warnings = "\n".join(plan.parsed.warnings)
     log.finished_at = timezone.now()
     if outcome == ImportOutcome.IMPORTED:
         log.content = b""

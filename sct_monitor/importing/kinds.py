@@ -54,6 +54,9 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     notes: list[str] = field(default_factory=list)
+    # Not errors, but what an administrator must know: a mapped column the file lacks, an
+    # authority missing from a newer file, figures that could not be derived.
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, planned: Planned, line: int, row: dict) -> None:
         planned.rows.append(row)

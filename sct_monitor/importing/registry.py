@@ -12,7 +12,7 @@ from audits.imports import (
     parse_surveys,
     parse_workforce,
 )
-from sct_monitor.importing.dfe import parse_ees, parse_sn_model
+from sct_monitor.importing.dfe import parse_dfe_mappings, parse_ees, parse_sn_model
 from sct_monitor.importing.kinds import (
     parse_audits,
     parse_comparators,
@@ -71,16 +71,24 @@ KINDS = {
         Kind(
             "sn-model",
             "DfE statistical-neighbour model",
-            "either DfE layout: old_la_code, SN_1, SN_1P ... (2025) or LA num, SN1, SNP ... (April 2021); "
-            "the file name gives the model's name and the date it applies from",
+            "any DfE layout: old_la_code, SN_1, SN_1P ... (2025), LA num, SN1, SNP ... (April 2021), or the "
+            "DfE's workbook (sn_may_2025.xlsx); give the date the model applies from with the file",
             parse_sn_model,
         ),
         Kind(
             "dfe-ees",
             "DfE Explore Education Statistics table",
-            "time_period, geographic_level, old_la_code, la_name, region_name and the mapped value columns "
-            "(fixtures/dfe_mappings.csv); suppression codes c, k, u, x, z and low are kept as missing",
+            "time_period (2025 or 202425), geographic_level, old_la_code, la_name, region_name and the "
+            "columns the DfE mappings name; suppression codes c, k, u, x, z and low are kept as missing",
             parse_ees,
+        ),
+        Kind(
+            "dfe-mappings",
+            "DfE mappings (which file column feeds which indicator)",
+            "indicator_code, column, filters (name=value;name=value), stands_on (MM-DD, such as 03-31); "
+            "optional publication, definition_note, description, and for a derived rate denominator "
+            "(an indicator code), denominator_year_offset (-1), multiplier (10000), decimal_places",
+            parse_dfe_mappings,
         ),
         Kind(
             "targets",

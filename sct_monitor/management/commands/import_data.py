@@ -40,6 +40,16 @@ class Command(BaseCommand):
             "--override-published", action="store_true", help="allow changes to months already published"
         )
         parser.add_argument("--user", help="username recorded in the history and the import log")
+        parser.add_argument(
+            "--applies-from",
+            help="sn-model: the date the neighbour model came into force, YYYY-MM-DD (required for sn-model)",
+        )
+        parser.add_argument("--model-name", help="sn-model: a name for the model (default: from its date)")
+        parser.add_argument(
+            "--override-older",
+            action="store_true",
+            help="dfe-ees: let this file replace figures that came from a newer publication",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -52,13 +62,24 @@ class Command(BaseCommand):
                 raise CommandError(f"no user called {options['user']!r}")
         content = path.read_bytes()
         progress = Progress(sys.stderr, "checking")
+        choices = {
+            name: options[name]
+            for name in ("applies_from", "model_name", "override_older")
+            if options.get(name) not in (None, "", False)
+        }
         if options["dry_run"]:
-            plan = plan_import(options["kind"], path.name, content, options["override_published"], progress)
+            plan = plan_import(
+                options["kind"], path.name, content, options["override_published"], progress, choices
+            )
         else:
             plan, _log = apply_import(
                 options["kind"], path.name, content, user, options["override_published"], via="command",
-                progress=progress,
+                progress=progress, options=choices,
             )  # fmt: skip
+        for note in plan.parsed.notes:
+            self.stdout.write(f"{path.name}: {note}")
+        for warning in plan.parsed.warnings:
+            self.stderr.write(self.style.WARNING(f"{path.name}: warning: {warning}"))
         if not plan.ok:
             for problem in plan.problems:
                 self.stderr.write(f"{path.name}: {problem}")
