@@ -28,14 +28,27 @@ setup-db: $(STAMP)
 	$(BIN)/python manage.py load_seed_data
 	$(BIN)/python manage.py create_demo_users
 
-# Import the DfE files in ../shared/data/dfe (neighbour models, workforce, children looked after).
+# Import the DfE files in ../shared/data/dfe: the neighbour models (each with the date it came into
+# force, which no file states), the ONS population (the denominator of derived rates), then the
+# tables. The mappings that say which column feeds which indicator are in the seed data
+# (fixtures/dfe_mappings.csv) and on the DfE mappings page. Creates no users; against the local
+# SQLite database it runs with DEBUG on, as `make run` does.
 DFE_DIR ?= ../shared/data/dfe
+IMPORT := $(BIN)/python manage.py import_data
+ifeq ($(DATABASE_URL),)
 dfe: export DEBUG ?= 1
-dfe: setup-db
-	$(BIN)/python manage.py import_data sn-model $(DFE_DIR)/New_Statistical_Neighbour_Groupings_April_2021.csv
-	$(BIN)/python manage.py import_data sn-model $(DFE_DIR)/sn_model_2025_wide.csv
-	$(BIN)/python manage.py import_data dfe-ees $(DFE_DIR)/csww_indicators_2017_to_2025.csv
-	$(BIN)/python manage.py import_data dfe-ees $(DFE_DIR)/cla_number_and_rate_per_10k_children.csv
+endif
+dfe: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed_data
+	$(IMPORT) sn-model $(DFE_DIR)/New_Statistical_Neighbour_Groupings_April_2021.csv --applies-from 2021-04-01 \
+		--model-name "DfE statistical neighbours, April 2021"
+	$(IMPORT) sn-model $(DFE_DIR)/sn_may_2025.xlsx --applies-from 2025-05-01 \
+		--model-name "DfE statistical neighbours, May 2025"
+	$(IMPORT) dfe-ees $(DFE_DIR)/ons_mid-year_population_estimates_2012_to_2024.csv
+	$(IMPORT) dfe-ees $(DFE_DIR)/d5_cpps_at31march_by_duration_2013_to_2025.csv
+	$(IMPORT) dfe-ees $(DFE_DIR)/csww_indicators_2017_to_2025.csv
+	$(IMPORT) dfe-ees $(DFE_DIR)/cla_number_and_rate_per_10k_children.csv
 
 # Lint, then every test. Browser tests need Chromium at /usr/bin/chromium
 # (apt-get install -y chromium; .ci/run installs it).

@@ -47,7 +47,7 @@ def clean_mapping(raw: dict[str, str], indicators: dict[str, Indicator]) -> tupl
         fail(
             "indicator_code",
             "no indicator has this code; add the indicator under Administration first, or use one of "
-            + ", ".join(sorted(indicators)[:12])
+            + ", ".join(list(indicators)[:12])
             + ("…" if len(indicators) > 12 else ""),
         )
     filters = ""

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -123,4 +124,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def how_statuses_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "help/statuses.html")
+    return render(
+        request,
+        "help/statuses.html",
+        {"home_name": settings.HOME_LA_NAME, "rule_at_the_time": settings.SN_MODEL_RULE == "at_the_time"},
+    )

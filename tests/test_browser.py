@@ -340,26 +340,3 @@ def test_an_administrator_previews_then_imports_a_file(page, tmp_path):
     confirm.click()
     expect(page.locator(".govuk-panel")).to_contain_text("2 created, 0 updated, 0 unchanged")
     assert MonthlyValue.objects.get(indicator__code="5", month="2022-07-01").value == 240
-
-
-def test_dfe_comparison_pages_have_no_accessibility_violations(page):
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from sct_monitor.importing.engine import apply_import
-
-    dfe = Path(settings.BASE_DIR).parent / "shared" / "data" / "dfe"
-    for kind, name in (
-        ("sn-model", "sn_model_2025_wide.csv"),
-        ("dfe-ees", "csww_indicators_2017_to_2025.csv"),
-    ):
-        assert apply_import(kind, name, (dfe / name).read_bytes(), None)[0].ok
-    make_user("reader", "Board member")
-    sign_in(page, "reader")
-    page.goto("/kpis/13/")
-    expect(page.locator("#area-chart")).to_have_attribute("data-chart-drawn", "true")
-    expect(page.get_by_role("row", name="Sandwell")).to_contain_text("8.7%")
-    assert_no_axe_violations(page)
-    page.goto("/comparators/")
-    assert_no_axe_violations(page)

@@ -221,7 +221,7 @@ def no_mapping_problem(line: int, columns: list[str]) -> Problem:
     return Problem(
         line, "", "",
         "no mapping says which of this file's columns feeds an indicator (its columns: "
-        f"{listed(columns)}). The file may be right: an administrator adds a mapping on the DfE mappings "
+        f"{', '.join(columns)}). The file may be right: an administrator adds a mapping on the DfE mappings "
         f"page ({MAPPINGS_PAGE}) or imports a dfe-mappings file, then imports this file again",
     )  # fmt: skip
 
