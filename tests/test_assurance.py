@@ -167,11 +167,11 @@ def test_the_papers_comparators_are_checked_against_the_dfe_for_the_same_period(
     ComparatorValue.objects.create(
         indicator=paper.indicator, comparator=paper.comparator, period_start=paper.period_start,
         period_end=paper.period_end + timedelta(days=1), value=paper.value + 5,
-        source="DfE children's social work workforce",
+        source="DfE children's social work workforce", origin="dfe",
     )  # fmt: skip
     result = papers_against_the_dfe(TODAY)
     assert len(result.failures) == 1 and "the DfE" in result.failures[0].text
-    ComparatorValue.objects.filter(source__startswith="DfE ").update(value=paper.value)
+    ComparatorValue.objects.filter(origin="dfe").update(value=paper.value)
     assert papers_against_the_dfe(TODAY).failures == []
 
 
