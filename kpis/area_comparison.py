@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words
+from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words, rank_polarities
 from kpis.models import DfeMapping, Indicator, Polarity, Unit
 
 
@@ -51,9 +51,9 @@ class AreaComparison:
         return [(c.as_at, c.home.value) for c in reversed(self.years) if c.home and c.home.value is not None]
 
 
-def why_not_ranked(indicator: Indicator) -> str:
-    if indicator.polarity == Polarity.NONE:
-        return "Not ranked or banded: this measure has no better direction (as in the DfE's LAIT)."
+def why_not_ranked(indicator: Indicator, polarity: str) -> str:
+    if polarity == Polarity.NONE:
+        return "Not ranked or banded: the DfE's LAIT gives this measure no better direction."
     if indicator.unit == Unit.COUNT:
         return "Not ranked or banded: a count depends on each area's population (as in the DfE's LAIT)."
     return ""
@@ -96,6 +96,6 @@ def area_comparison(indicator: Indicator) -> AreaComparison | None:
         home_name=settings.HOME_LA_NAME,
         region_name=settings.HOME_REGION,
         rule=model_rule_in_words(),
-        not_ranked_because=why_not_ranked(indicator),
+        not_ranked_because=why_not_ranked(indicator, rank_polarities()[indicator.pk]),
         definition_notes=list(dict.fromkeys(notes)),
     )

@@ -81,7 +81,9 @@ def papers_against_the_dfe(today: date) -> CheckResult:
         "comparators-dfe",
         "The papers' comparators agree with the DfE's",
         "Where a paper's comparator (statistical neighbours, England, region) and the DfE's published figure "
-        "cover the same month, they should agree. Both are kept; the page says which judges the status.",
+        "cover the same month, they should agree. Both are kept and shown; the paper's judges the months it "
+        "covers, since it is what the board was told. A DfE SN average uses the neighbour model it names, "
+        "which may not be the one the paper used.",
     )
     papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
     dfe = defaultdict(list)
@@ -102,7 +104,9 @@ def papers_against_the_dfe(today: date) -> CheckResult:
                     f"{indicator.code} {paper.display_name} average, {paper.period_start:%B %Y}: "
                     f"the paper has {fmt(paper.value)}, the DfE {fmt(row.value)}",
                     f"paper {fmt(paper.value)}; DfE {fmt(row.value)} "
-                    f"({row.period_start:%B %Y} to {row.period_end:%B %Y})",
+                    f"({row.period_start:%B %Y} to {row.period_end:%B %Y}"
+                    + (f"; {row.notes}" if row.notes else "")
+                    + ")",
                     f"{paper.source}; {row.source}",
                     passed=passed,
                     period=paper.period_start,

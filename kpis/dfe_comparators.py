@@ -26,11 +26,13 @@ from kpis.dfe_rules import (
     neighbour_summary,
     rank_and_band,
 )
+from kpis.formatting import format_value
 from kpis.models import (
     AreaValue,
     Comparator,
     ComparatorOrigin,
     ComparatorValue,
+    DfeMapping,
     GeographicLevel,
     Indicator,
     Neighbour,
@@ -108,11 +110,19 @@ def home_figure(las: dict[str, AreaValue]) -> AreaValue | None:
     return next((row for code, row in las.items() if home in member_codes(code)), None)
 
 
+def rank_polarities() -> dict[int, str]:
+    """Each indicator's polarity for rank and band: LAIT's where a mapping states it, else its own."""
+    polarities = dict(Indicator.objects.values_list("pk", "polarity"))
+    polarities.update(
+        DfeMapping.objects.exclude(rank_polarity="").values_list("indicator_id", "rank_polarity")
+    )
+    return polarities
+
+
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
-    """Every comparison for the indicators given (all when None): four queries."""
-    units = {
-        pk: (unit, polarity) for pk, unit, polarity in Indicator.objects.values_list("pk", "unit", "polarity")
-    }
+    """Every comparison for the indicators given (all when None): six queries."""
+    polarities = rank_polarities()
+    units = {pk: (unit, polarities[pk]) for pk, unit in Indicator.objects.values_list("pk", "unit")}
     rows = AreaValue.objects.only(
         "indicator_id", "as_at", "level", "area_code", "area_name", "value", "suppression", "source"
     ).order_by("indicator_id", "as_at")
@@ -173,14 +183,17 @@ def computed_rows(today: date | None = None) -> list[dict]:
     for c in found:
         dates[c.indicator_id].append(c.as_at)
     region = settings.HOME_REGION
-    units = dict(Indicator.objects.values_list("pk", "unit"))
+    units = {
+        pk: (unit, places)
+        for pk, unit, places in Indicator.objects.values_list("pk", "unit", "decimal_places")
+    }
     rows = []
     for c in found:
         later = sorted(d for d in dates[c.indicator_id] if d > c.as_at)
         end = later[0].replace(day=1) - timedelta(days=1) if later else OPEN_END
         source = f"{DERIVED_PREFIX}{c.source}, as at {c.as_at:%d %B %Y}"
         base = {"indicator_id": c.indicator_id, "period_start": c.as_at.replace(day=1), "period_end": end,
-                "unit": units[c.indicator_id], "source": source[:300],
+                "unit": units[c.indicator_id][0], "source": source[:300],
                 "origin": ComparatorOrigin.DFE}  # fmt: skip
         candidates = [
             (Comparator.ENGLAND, c.england, "England", ""),
@@ -189,10 +202,9 @@ def computed_rows(today: date | None = None) -> list[dict]:
             else (Comparator.OTHER, c.region, region, region),
         ]
         if c.summary:
-            median = c.summary.median.quantize(STORED_PLACES) if c.summary.median is not None else None
-            note = (
-                f"{c.summary.description} ({c.model.name}); median {median.normalize() if median else 'none'}"
-            )
+            unit, places = units[c.indicator_id]
+            median = format_value(c.summary.median, unit, places) if c.summary.median is not None else "none"
+            note = f"{c.summary.description} ({c.model.name}); median {median}"
             candidates.append((Comparator.STATISTICAL_NEIGHBOURS, c.summary.mean, note, ""))
         for kind, value, note, name in candidates:
             if value is not None:

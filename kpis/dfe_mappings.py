@@ -17,11 +17,20 @@ FIELDS = [
     "denominator_year_offset",
     "multiplier",
     "decimal_places",
+    "rank_polarity",
     "definition_note",
     "description",
 ]
-REQUIRED = ["indicator_code", "column", "stands_on"]
+REQUIRED = ["indicator_code", "column", "stands_on", "publication"]
+RANK_POLARITIES = {"": "", "higher": "higher", "lower": "lower", "none": "none"}
 MAX_PLACES = 6
+REQUIRED_MESSAGES = {
+    "indicator_code": "indicator code is required",
+    "column": "column is required",
+    "stands_on": "stands on is required (the month and day each figure describes, such as 03-31)",
+    "publication": "publication is required (such as Children's social work workforce): a file with some of "
+    "a publication's columns is then warned about each mapped column it lacks",
+}
 
 
 @dataclass
@@ -41,7 +50,7 @@ def clean_mapping(raw: dict[str, str], indicators: dict[str, Indicator]) -> tupl
 
     for name in REQUIRED:
         if not text[name]:
-            fail(name, f"{name.replace('_', ' ')} is required")
+            fail(name, REQUIRED_MESSAGES[name])
     indicator = indicators.get(text["indicator_code"]) if text["indicator_code"] else None
     if text["indicator_code"] and indicator is None:
         fail(
@@ -106,8 +115,15 @@ def clean_mapping(raw: dict[str, str], indicators: dict[str, Indicator]) -> tupl
             fail("multiplier", only_derived)
         if places is not None:
             fail("decimal_places", only_derived)
-    if denominator is not None and places is None and indicator is not None:
-        places = indicator.decimal_places
+    if denominator is not None:
+        if not text["multiplier"]:
+            fail("multiplier", "a derived rate needs its multiplier, such as 10000 for a rate per 10,000")
+        if places is None:
+            fail("decimal_places", "a derived rate needs the decimal places it is rounded to, such as 1")
+    rank_polarity = text["rank_polarity"].lower()
+    if rank_polarity not in RANK_POLARITIES:
+        fail("rank_polarity", "blank (the indicator's own polarity), higher, lower or none")
+        rank_polarity = ""
     row = {
         "indicator_id": indicator.pk if indicator else None,
         "column": text["column"],
@@ -118,6 +134,7 @@ def clean_mapping(raw: dict[str, str], indicators: dict[str, Indicator]) -> tupl
         "denominator_year_offset": offset if denominator else 0,
         "multiplier": multiplier if denominator else Decimal(1),
         "decimal_places": places if denominator else None,
+        "rank_polarity": rank_polarity,
         "definition_note": text["definition_note"],
         "description": text["description"][:300],
     }
@@ -136,6 +153,24 @@ def mapping_as_text(mapping: DfeMapping) -> dict[str, str]:
         "denominator_year_offset": str(mapping.denominator_year_offset) if mapping.denominator_id else "",
         "multiplier": f"{mapping.multiplier.normalize():f}" if mapping.denominator_id else "",
         "decimal_places": "" if mapping.decimal_places is None else str(mapping.decimal_places),
+        "rank_polarity": mapping.rank_polarity,
         "definition_note": mapping.definition_note,
         "description": mapping.description,
     }
+
+
+def same_day_conflict(row: dict, others) -> str:
+    """Why ``row`` cannot sit beside the ``others`` (dicts or mappings), or "": one indicator takes
+    one figure for each area on each day, so two columns standing on the same day would collide."""
+    for other in others:
+        get = other.get if isinstance(other, dict) else lambda name, o=other: getattr(o, name)
+        if get("indicator_id") != row["indicator_id"] or get("stands_on") != row["stands_on"]:
+            continue
+        if (get("column"), get("filters")) == (row["column"], row["filters"]):
+            continue  # the same mapping, being changed
+        return (
+            f"this indicator is already fed on {row['stands_on']} by the column {get('column')}"
+            + (f" [{get('filters')}]" if get("filters") else "")
+            + "; one indicator takes one figure a day, so change that mapping or its day instead"
+        )
+    return ""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from kpis.dfe_comparators import model_rule_in_words, refresh_dfe_comparators
-from kpis.dfe_mappings import FIELDS, clean_mapping, mapping_as_text
+from kpis.dfe_mappings import FIELDS, REQUIRED, clean_mapping, mapping_as_text, same_day_conflict
 from kpis.dfe_rules import describe_stands_on, parse_filters, parse_stands_on
 from kpis.models import DfeMapping, Indicator, NeighbourModel
 from sct_monitor.record_views import DayField
@@ -30,8 +30,8 @@ LABELS = {
     ),
     "publication": (
         "Publication",
-        "Mappings of one publication share a name, so that a file lacking one of their columns is "
-        "warned about.",
+        "The publication the column comes from, such as Children's social work workforce. A file with "
+        "some of a publication's columns is warned about each mapped column it lacks.",
     ),
     "denominator": (
         "Denominator (derived rates only)",
@@ -45,6 +45,11 @@ LABELS = {
     "decimal_places": (
         "Decimal places",
         "The derived rate is rounded half up to this many places, as the DfE does.",
+    ),
+    "rank_polarity": (
+        "Rank and band as",
+        "How the DfE's LAIT ranks this figure: blank for the indicator's own polarity; higher, lower, "
+        "or none (neither ranked nor banded, as LAIT treats the looked-after rate).",
     ),
     "definition_note": (
         "How the DfE's definition differs",
@@ -66,7 +71,7 @@ class DfeMappingForm(forms.Form):
             label, hint = LABELS[name]
             widget = forms.Textarea if name in LONG_TEXT else forms.TextInput
             self.fields[name] = forms.CharField(
-                label=label, help_text=hint, required=name in ("indicator_code", "column", "stands_on"),
+                label=label, help_text=hint, required=name in REQUIRED,
                 widget=widget, max_length=2000,
                 error_messages={"required": f"Enter the {label.lower()}"},
             )  # fmt: skip
@@ -75,22 +80,26 @@ class DfeMappingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
         indicators = {i.code: i for i in Indicator.objects.all()}
-        row, problems = clean_mapping(data, indicators)
+        # Every problem at once, so that nothing surfaces only on the next submit.
+        raw = {name: data.get(name, self.data.get(name, "")) for name in FIELDS}
+        row, problems = clean_mapping(raw, indicators)
         for problem in problems:
-            self.add_error(problem.field, problem.message[0].upper() + problem.message[1:])
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message[0].upper() + problem.message[1:])
         if not problems:
-            same = DfeMapping.objects.filter(
+            others = DfeMapping.objects.all()
+            if self.instance is not None:
+                others = others.exclude(pk=self.instance.pk)
+            same = others.filter(
                 indicator_id=row["indicator_id"], column=row["column"], filters=row["filters"]
             )
-            if self.instance is not None:
-                same = same.exclude(pk=self.instance.pk)
             if same.exists():
                 self.add_error(
                     "column", "This indicator already has a mapping of this column with these rows"
                 )
+            elif conflict := same_day_conflict(row, others):
+                self.add_error("stands_on", conflict[0].upper() + conflict[1:])
         self.row = row
         return data
 
@@ -187,7 +196,12 @@ class MappingDeleteView(PermissionRequiredMixin, TemplateView):
 
 class NeighbourModelForm(forms.ModelForm):
     applies_from = DayField(
-        label="Applies from", help_text="The date the model came into force, for example 01/05/2025"
+        label="Applies from",
+        help_text="The date the model came into force, for example 01/05/2025 or 2025-05-01",
+        error_messages={
+            "invalid": "Enter the date as 01/05/2025 or 2025-05-01",
+            "required": "Enter the date",
+        },
     )
 
     class Meta:

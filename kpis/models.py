@@ -631,6 +631,14 @@ class DfeMapping(models.Model):
     decimal_places = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Rounding of a derived rate (half up, as the DfE publishes)."
     )
+    rank_polarity = models.CharField(
+        max_length=10,
+        choices=[("", "As the indicator's own polarity"), *Polarity.choices],
+        blank=True,
+        help_text="How the DfE's LAIT ranks and bands this figure, where it differs from the indicator's "
+        "own polarity: LAIT gives the looked-after rate no better direction, so it is neither ranked "
+        "nor banded.",
+    )
     definition_note = models.TextField(
         blank=True,
         help_text="Where the DfE's definition differs from the trust's own measure, shown beside the "

@@ -192,7 +192,9 @@ def comparator_benchmark(row: ComparatorValue | None, indicator: Indicator, name
     if row is None:
         return None
     value = format_value(row.value, indicator.unit, indicator.decimal_places)
-    return Benchmark(row.comparator, row.value, indicator.amber_tolerance, f"{name} average {value}")
+    # A figure computed from DfE tables says so and when, so that it is not read as the trust's own.
+    origin = f" (DfE, {row.period_start:%b %Y})" if row.origin == ComparatorOrigin.DFE else ""
+    return Benchmark(row.comparator, row.value, indicator.amber_tolerance, f"{name} average {value}{origin}")
 
 
 class Benchmarks:

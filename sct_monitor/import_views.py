@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sct_monitor.importing.engine import apply_import, plan_import, record
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
+from sct_monitor.record_views import DayField
 
 IMPORT = "sct_monitor.add_importlog"
 LOG_ROWS = 50
@@ -28,12 +29,12 @@ class UploadForm(forms.Form):
     )
     override_published = forms.BooleanField(required=False, label="Change published months")
     override_older = forms.BooleanField(required=False, label="Replace figures from newer publications")
-    applies_from = forms.DateField(
+    applies_from = DayField(
         required=False,
         label="Applies from (neighbour models only)",
-        help_text="The date the model came into force, such as 2025-05-01. A model file does not say it.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, such as 2025-05-01"},
+        help_text="The date the model came into force, for example 01/05/2025 or 2025-05-01. "
+        "A model file does not say it.",
+        error_messages={"invalid": "Enter the date as 01/05/2025 or 2025-05-01"},
     )
     model_name = forms.CharField(
         required=False, max_length=100, label="Model name (optional, neighbour models only)"

@@ -54,6 +54,7 @@ def test_an_administrator_maps_a_new_dfe_column_then_imports_the_unchanged_file(
     page.get_by_role("link", name="Add a mapping").click()
     page.get_by_label("Indicator").fill("RE-REFERRAL")
     page.get_by_label("File column").fill("re_referrals_percent")
+    page.get_by_label("Publication").fill("Children in need")
     page.get_by_label("Day each figure describes").fill("31-03")  # the wrong way round, as people do
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("31 March is 03-31")

@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -221,7 +222,7 @@ def test_a_bad_date_for_a_model_is_refused_in_words(admin_client_role):
         f"/comparators/models/{model.pk}/", {"name": "X", "applies_from": "31/02/2025"}
     )
     assert response.status_code == 400
-    assert "Enter a valid date" in response.content.decode()
+    assert "Enter the date as 01/05/2025 or 2025-05-01" in response.content.decode()
 
 
 def older_csww(change: str) -> bytes:
@@ -264,8 +265,8 @@ def test_the_preview_tells_value_changes_from_source_only_changes():
     )
     note = next(n for n in plan.parsed.notes if "would change value" in n)
     assert note.startswith("1 figure would change value; ")
-    assert "would change only the file named as their source" in note
-    assert not note.endswith(" 0 would change only the file named as their source")
+    # Every other figure is the same as held, and the newer publication stays its source.
+    assert note == "1 figure would change value; 0 would change only the file named as their source"
 
 
 def test_an_authority_missing_from_a_newer_file_is_flagged():
@@ -404,3 +405,59 @@ def test_the_comparators_page_lists_models_by_name_sources_and_the_rule(board_cl
     assert "the paper's judges the month's status" in html
     assert "csww_indicators_2017_to_2025.csv" in html
     assert Neighbour.objects.filter(la_code="333").exists()
+
+
+def test_the_looked_after_rate_is_neither_ranked_nor_banded_as_in_lait(board_client):
+    assert comparison("CLA-RATE", 2025).ranking is None
+    assert comparison("2", 2025).ranking is not None  # a mapping states LAIT's polarity only where it differs
+    html = unescape(board_client.get("/kpis/CLA-RATE/").content.decode())
+    assert "Not ranked or banded: the DfE's LAIT gives this measure no better direction." in html
+
+
+def test_the_same_figure_in_an_older_file_leaves_the_newer_publication_as_its_source():
+    plan = load("dfe-ees", "csww_headline_measures_2017_to_2022.csv", {}, older_csww("27.5"))
+    assert plan.total("updated") == 0
+    assert sandwell("13", 2022).source == "csww_indicators_2017_to_2025.csv"
+    assert sandwell("13", 2022).file_latest == date(2025, 9, 30)
+
+
+def test_an_empty_mapped_cell_is_no_figure_and_a_warning_not_an_error():
+    content = (
+        b"time_period,geographic_level,old_la_code,la_name,vacancy_rate_fte\n"
+        b"2031,Local authority,333,Sandwell,\n"
+        b"2031,Local authority,336,Wolverhampton,12.5\n"
+    )
+    plan = plan_import("dfe-ees", "blank.csv", content)
+    assert plan.ok
+    assert (
+        "vacancy_rate_fte: 1 empty cell (line 2) left out: no figure for 13 there, not a zero"
+        in plan.parsed.warnings
+    )
+
+
+def test_a_model_imported_again_keeps_its_name_and_says_when_the_home_neighbours_change():
+    content = (DFE / "sn_model_2025_wide.csv").read_bytes()
+    plan = plan_import(
+        "sn-model", "statistical_neighbours.csv", content, options={"applies_from": "2021-04-01"}
+    )
+    assert plan.ok
+    assert any(
+        note.startswith("model “Statistical neighbours from 1 April 2021”") for note in plan.parsed.notes
+    )
+    assert plan.parsed.warnings == [
+        "Sandwell's neighbours change from "
+        + ", ".join(NEIGHBOURS_2021)
+        + " to "
+        + ", ".join(NEIGHBOURS_2025)
+    ]
+
+
+def test_a_status_judged_against_a_dfe_figure_says_so_and_when():
+    values = MonthlyValue.objects.all()
+    (row,) = ScorecardData(Indicator.objects.filter(code="13"), values, date(2022, 6, 1)).rows()
+    # June 2022 was published before any DfE figure was held: it keeps its status, and today's
+    # judgement beside it names the DfE figure it would be judged against.
+    assert row.status.basis == "no target or comparator"
+    assert "it would be Red (SN average 21.8% (DfE, Sep 2021)); the status shown is the one published" in (
+        row.judgement_note
+    )

@@ -14,7 +14,8 @@ from sct_monitor.models import ImportLog
 pytestmark = pytest.mark.django_db
 
 HEADER = (
-    "indicator_code,column,filters,stands_on,denominator,denominator_year_offset,multiplier,decimal_places\n"
+    "indicator_code,column,filters,stands_on,denominator,denominator_year_offset,multiplier,decimal_places,"
+    "publication\n"
 )
 
 # The DfE's re-referrals file (c1), as published: a column no mapping names yet.
@@ -30,8 +31,8 @@ REREFERRALS = (
 )
 
 
-def mapping_file(*rows: str) -> bytes:
-    return (HEADER + "".join(row + "\n" for row in rows)).encode()
+def mapping_file(*rows: str, publication: str = "Test publication") -> bytes:
+    return (HEADER + "".join(f"{row},{publication}\n" for row in rows)).encode()
 
 
 def problems(content: bytes) -> list[str]:
@@ -82,7 +83,7 @@ def test_a_derived_rate_is_a_mapping_too(admin_client_role):
         "/comparators/mappings/new/",
         {"indicator_code": "REFERRAL-RATE", "column": "referrals", "stands_on": "03-31",
          "denominator": "POP-0-17", "denominator_year_offset": "-1", "multiplier": "10000",
-         "decimal_places": "1"},
+         "decimal_places": "1", "publication": "Children in need"},
     )  # fmt: skip
     assert response.status_code == 302
     plan, _ = apply_import("dfe-ees", "c1_rereferrals.csv", REREFERRALS, None)
@@ -144,15 +145,37 @@ def test_academic_year_periods_are_read_as_such():
         ("2,CPP_At31,,03-31,POP-0-17,-1,-5,1", "a number above 0"),
         ("2,CPP_At31,,03-31,POP-0-17,-1,10000,one", "a whole number from 0 to 6"),
         ("13,vacancy_rate_fte,,09-30,,,10000,", "only a derived rate (one with a denominator) uses this"),
+        ("2,CPP_At31,,03-31,POP-0-17,-1,,1", "a derived rate needs its multiplier"),
+        ("2,CPP_At31,,03-31,POP-0-17,-1,10000,", "a derived rate needs the decimal places"),
+        (
+            "13,agency_rate_fte,,09-30,,,,",
+            "this indicator is already fed on 09-30 by the column vacancy_rate_fte",
+        ),
     ],
 )
 def test_every_bad_mapping_row_is_a_clear_error_and_nothing_is_written(row, expected):
     before = DfeMapping.objects.count()
-    content = mapping_file("13,turnover_rate_fte,,09-30,,,,", row)
+    content = mapping_file("RE-REFERRAL,re_referrals_percent,,03-31,,,,", row)
     found = problems(content)
     assert any(expected in p for p in found), found
     plan, _ = apply_import("dfe-mappings", "mappings.csv", content, None)
     assert not plan.ok and DfeMapping.objects.count() == before
+
+
+def test_a_mapping_without_its_publication_is_refused():
+    found = problems(mapping_file("RE-REFERRAL,re_referrals_percent,,03-31,,,,", publication=""))
+    assert found == [
+        "line 2, column publication: publication is required (such as Children's social work workforce): a "
+        "file with some of a publication's columns is then warned about each mapped column it lacks"
+    ]
+
+
+def test_two_rows_of_one_file_feeding_one_indicator_on_one_day_are_refused():
+    found = problems(mapping_file("RE-REFERRAL,a,,03-31,,,,", "RE-REFERRAL,b,,03-31,,,,"))
+    assert found == [
+        "line 3, column stands_on: '03-31': this indicator is already fed on 03-31 by the column a; one "
+        "indicator takes one figure a day, so change that mapping or its day instead"
+    ]
 
 
 def test_a_mapping_file_without_the_columns_it_needs_says_which():
@@ -169,7 +192,9 @@ def test_a_good_mapping_file_imports_once_and_then_changes_nothing():
 
 def test_the_old_layout_of_the_fixture_is_still_read():
     plan = plan_import(
-        "dfe-mappings", "old.csv", b"indicator_code,value_column,as_at_month_day\nRE-REFERRAL,rate,03-31\n"
+        "dfe-mappings",
+        "old.csv",
+        b"indicator_code,value_column,as_at_month_day,publication\nRE-REFERRAL,rate,03-31,Children in need\n",
     )
     assert plan.ok and plan.total("created") == 1
 
@@ -177,21 +202,32 @@ def test_the_old_layout_of_the_fixture_is_still_read():
 def test_a_bad_mapping_on_the_page_is_shown_with_its_field_and_nothing_saved(admin_client_role):
     before = DfeMapping.objects.count()
     response = admin_client_role.post(
-        "/comparators/mappings/new/", {"indicator_code": "13", "column": "x", "stands_on": "31-03"}
+        "/comparators/mappings/new/",
+        {"indicator_code": "13", "column": "x", "stands_on": "31-03", "filters": "a=b;;c=d"},
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html and "31 March is 03-31" in html
+    assert "Condition 2 is empty" in html and "Enter the publication" in html  # every problem at once
     assert DfeMapping.objects.count() == before
 
 
 def test_a_duplicate_mapping_is_refused_on_the_page(admin_client_role):
     response = admin_client_role.post(
         "/comparators/mappings/new/",
-        {"indicator_code": "13", "column": "vacancy_rate_fte", "stands_on": "09-30"},
+        {"indicator_code": "13", "column": "vacancy_rate_fte", "stands_on": "09-30", "publication": "CSWW"},
     )
     assert response.status_code == 400
     assert "already has a mapping of this column with these rows" in response.content.decode()
+
+
+def test_a_second_column_for_one_indicator_on_one_day_is_refused_on_the_page(admin_client_role):
+    response = admin_client_role.post(
+        "/comparators/mappings/new/",
+        {"indicator_code": "13", "column": "agency_rate_fte", "stands_on": "09-30", "publication": "CSWW"},
+    )
+    assert response.status_code == 400
+    assert "already fed on 09-30 by the column vacancy_rate_fte" in response.content.decode()
 
 
 def test_an_administrator_changes_and_removes_a_mapping(admin_client_role):

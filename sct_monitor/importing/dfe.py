@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+
 from kpis.dfe_mappings import FIELDS as MAPPING_FIELDS
-from kpis.dfe_mappings import clean_mapping
+from kpis.dfe_mappings import clean_mapping, same_day_conflict
 from kpis.dfe_rules import (
     RuleError,
     derived_rate,
@@ -90,9 +92,11 @@ def parse_sn_model(table: RawTable, context: dict, parsed: Parsed, progress: Cal
             )
         )  # fmt: skip
         return
-    name = (
-        options.get("model_name") or ""
-    ).strip() or f"Statistical neighbours from {applies_from:%-d %B %Y}"
+    replacing = NeighbourModel.objects.filter(applies_from=applies_from).first()
+    # A model imported again keeps its name unless a new one is given.
+    name = (options.get("model_name") or "").strip() or (
+        replacing.name if replacing else f"Statistical neighbours from {applies_from:%-d %B %Y}"
+    )
     clash = NeighbourModel.objects.filter(name=name).exclude(applies_from=applies_from).first()
     if clash:
         parsed.problems.append(
@@ -114,11 +118,23 @@ def parse_sn_model(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     la_names = {
         cell(cells, code_at): cell(cells, name_at) for _, cells in body if cell(cells, code_at).isdigit()
     }
-    replacing = NeighbourModel.objects.filter(applies_from=applies_from).first()
     parsed.notes.append(
         f"model “{name}”, in force from {applies_from:%-d %B %Y}"
         + (f" (replaces the links of “{replacing.name}”)" if replacing else "")
     )
+    if replacing:
+        home_before = list(
+            replacing.links.filter(la_code=settings.HOME_LA_CODE)
+            .order_by("rank")
+            .values_list("neighbour_code", flat=True)
+        )
+        home_row = next((cells for _, cells in body if cell(cells, code_at) == settings.HOME_LA_CODE), None)
+        home_after = [cell(home_row, i) for i in sorted(ranks, key=ranks.get)] if home_row else []
+        if home_before != [code for code in home_after if code]:
+            parsed.warnings.append(
+                f"{settings.HOME_LA_NAME}'s neighbours change from {', '.join(home_before) or 'none'} to "
+                f"{', '.join(code for code in home_after if code) or 'none'}"
+            )
     model = Planned(NeighbourModel, ["applies_from"])
     parsed.add(model, 0, {"name": name[:100], "applies_from": applies_from, "source": table.name[:300]})
     links = Planned(Neighbour, ["model_id", "la_code", "rank"])
@@ -176,6 +192,7 @@ def parse_dfe_mappings(table: RawTable, context: dict, parsed: Parsed, progress:
         )
         return
     planned = Planned(DfeMapping, ["indicator_id", "column", "filters"])
+    held = list(DfeMapping.objects.values("indicator_id", "column", "filters", "stands_on"))
     for count, (line, cells) in enumerate(table.lines[1:], start=1):
         progress(count, len(table.lines) - 1)
         raw = {
@@ -187,6 +204,11 @@ def parse_dfe_mappings(table: RawTable, context: dict, parsed: Parsed, progress:
         for problem in problems:
             parsed.problems.append(Problem(line, problem.field, problem.value, problem.message))
         if not problems:
+            written = {(r["indicator_id"], r["column"], r["filters"]) for r in planned.rows}
+            kept = [h for h in held if (h["indicator_id"], h["column"], h["filters"]) not in written]
+            if conflict := same_day_conflict(row, [*planned.rows, *kept]):
+                parsed.problems.append(Problem(line, "stands_on", row["stands_on"], conflict))
+                continue
             parsed.add(planned, line, row)
     parsed.planned.append(planned)
 
@@ -295,6 +317,7 @@ def parse_ees(table: RawTable, context: dict, parsed: Parsed, progress: Callable
     stands = {m.pk: parse_stands_on(m.stands_on) for m in mappings}
     held_denominators = denominators_for(mappings)
     no_denominator: dict[DfeMapping, list[str]] = defaultdict(list)
+    blanks: dict[DfeMapping, list[int]] = defaultdict(list)
     planned = Planned(AreaValue, ["indicator_id", "as_at", "level", "area_code"])
 
     def cell_of(cells: list[str]) -> Callable[[str], str]:
@@ -322,6 +345,9 @@ def parse_ees(table: RawTable, context: dict, parsed: Parsed, progress: Callable
                 break
             indicator = mapping.indicator
             text = cell(normalise_name(mapping.column))
+            if not text:
+                blanks[mapping].append(line)  # an empty cell is no figure, not an error
+                continue
             try:
                 if text.lower() in SUPPRESSION_CODES:
                     value, suppression = None, text.lower()
@@ -360,6 +386,12 @@ def parse_ees(table: RawTable, context: dict, parsed: Parsed, progress: Callable
             f"{'s' if len(areas) != 1 else ''} ({listed(areas)}), so no rate is set for them. "
             f"Import the {mapping.denominator.title} file first if it is missing"
         )
+    for mapping, lines in blanks.items():
+        parsed.warnings.append(
+            f"{mapping.column}: {len(lines)} empty cell{'s' if len(lines) != 1 else ''} (line"
+            f"{'s' if len(lines) != 1 else ''} {listed([str(n) for n in lines])}) left out: no figure for "
+            f"{mapping.indicator.code} there, not a zero"
+        )
     latest: dict[int, date] = {}
     for row in planned.rows:
         latest[row["indicator_id"]] = max(latest.get(row["indicator_id"], row["as_at"]), row["as_at"])
@@ -382,6 +414,7 @@ def check_publication_order(planned: Planned, parsed: Parsed, context: dict, ove
         for r in AreaValue.objects.filter(indicator_id__in=indicators, as_at__in=dates)
     }
     codes = {i.pk: i.code for i in context["indicators"].values()}
+    file_latest = {row["indicator_id"]: row["file_latest"] for row in planned.rows}
     value_changes = source_only = refused = 0
     in_file = set()
     for row, line in zip(planned.rows, planned.lines, strict=True):
@@ -391,6 +424,10 @@ def check_publication_order(planned: Planned, parsed: Parsed, context: dict, ove
         if old is None:
             continue
         same_figure = (old.value, old.suppression) == (row["value"], row["suppression"])
+        if same_figure and old.file_latest and old.file_latest > row["file_latest"]:
+            # The same figure in an older file: the newer publication stays its source.
+            row["source"], row["file_latest"] = old.source, old.file_latest
+            continue
         if same_figure:
             source_only += old.source != row["source"]
             continue
@@ -413,7 +450,6 @@ def check_publication_order(planned: Planned, parsed: Parsed, context: dict, ove
             f"{value_changes:,} figure{'s' if value_changes != 1 else ''} would change value; "
             f"{source_only:,} would change only the file named as their source"
         )
-    file_latest = {row["indicator_id"]: row["file_latest"] for row in planned.rows}
     missing = defaultdict(list)
     for key, old in held.items():
         if key in in_file or old.level != GeographicLevel.LOCAL_AUTHORITY:
