@@ -82,6 +82,9 @@ PAGES = {
     "/targets/2022-23/edit/": {ADMINISTRATOR},
     "/imports/": {ADMINISTRATOR},
     "/imports/1/": {ADMINISTRATOR},
+    # Every signed-in user changes their own password, with or without a role.
+    "/account/password/": set(ROLES) | {None},
+    "/account/password/done/": set(ROLES) | {None},
 }
 POST_ONLY = {"/returns/2022-07/publish/": {ADMINISTRATOR}, "/imports/1/apply/": {ADMINISTRATOR}}
 REDIRECTS = {"/returns/go/?month=2022-07", "/targets/"}

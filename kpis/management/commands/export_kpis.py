@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from kpis.formatting import plain_number
 from kpis.models import MonthlyValue
 from kpis.months import month_key
-from sct_monitor.csv_safety import safe_text_cell
+from sct_monitor.csv_safety import reversible_text_cell
 
 COLUMNS = ("indicator_code", "month", "value", "commentary")
 
@@ -23,4 +23,4 @@ class Command(BaseCommand):
             .iterator(chunk_size=2000)
         )
         for code, month, value, commentary in values:
-            writer.writerow([code, month_key(month), plain_number(value), safe_text_cell(commentary)])
+            writer.writerow([code, month_key(month), plain_number(value), reversible_text_cell(commentary)])
