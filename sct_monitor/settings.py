@@ -226,7 +226,6 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "img-src": ["'self'", "data:"],
         # Stylesheets only from this site, no inline style at all. plotly.js would inject <style>
         # elements; the chart pages hold elements that tell it not to, and serve its rules as
         # static/css/plotly-global.css instead (kpis/templatetags/kpi_charts.py). Styles it sets

@@ -116,7 +116,8 @@ def check_xlsx_parts(content: bytes) -> None:
 
 def read_xlsx(name: str, content: bytes) -> RawTable:
     check_xlsx_parts(content)
-    # Rows past the import limit are not read: the engine refuses the file on its row count.
+    # A header, the most rows an import takes, and one blank line: a sheet reaching further is refused
+    # there, without reading on (a sheet can claim a million rows in a few bytes).
     last_row = settings.IMPORT_MAX_ROWS + 2
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -124,12 +125,18 @@ def read_xlsx(name: str, content: bytes) -> RawTable:
             raise ReadError("the workbook has no sheet")
         sheet = book.worksheets[0]
         lines = []
-        # openpyxl pads every row to the sheet's stated width: never wider than MAX_COLUMNS.
-        width = sheet.max_column
-        rows = sheet.iter_rows(
-            values_only=True, max_row=last_row, max_col=min(width, MAX_COLUMNS) if width else None
-        )
-        for number, row in enumerate(rows, start=1):
+        # The sheet's stated size can be wrong either way: openpyxl would stop at a stated last row
+        # that is too small, dropping rows, and pad every row to a stated width that is too large.
+        # Without it, each row is as wide as its last cell.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > last_row:
+                raise ReadError(
+                    f"the first sheet goes on past row {last_row:,}; the limit is "
+                    f"{settings.IMPORT_MAX_ROWS:,} rows, so split the file"
+                )
+            if len(row) > MAX_COLUMNS:
+                raise ReadError(f"row {number} goes on past column {MAX_COLUMNS:,}, the most a file may have")
             if row.count(None) == len(row):
                 continue
             cells = ["" if cell is None else format_cell(cell) for cell in row]
