@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Write every KPI value as CSV (indicator_code,month,value,commentary) to standard output."
 
     def handle(self, *args, **options) -> None:
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        # CRLF line ends, as RFC 4180 and spreadsheets have them: with them, the writer also quotes
+        # commentary holding a lone carriage return, which a "\n"-ended file would split in two.
+        writer = csv.writer(self.stdout, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         values = (
             MonthlyValue.objects.select_related("indicator")
