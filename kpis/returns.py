@@ -36,6 +36,10 @@ from kpis.status import Rag, Status
 from sct_monitor.upsert import upsert
 
 
+# Commentary is published to the board: the hint under every commentary box.
+NO_IDENTIFYING_DETAIL = "Performance only: no child's name, and nothing that could identify a child or family."
+
+
 class StaleReturn(Exception):
     """Someone wrote to the month after this person opened it."""
 
@@ -139,6 +143,7 @@ class ReturnForm(forms.Form):
                 label=f"{row.indicator.code} commentary",
                 max_length=4000,
                 widget=forms.Textarea,
+                help_text=NO_IDENTIFYING_DETAIL,
             )
         self.entries: list[Entry] = []
         self.completing = False
