@@ -35,9 +35,10 @@ from kpis.scorecard import ScorecardData, ScorecardRow, add_months, size_of
 from kpis.status import Rag, Status
 from sct_monitor.upsert import upsert
 
-
 # Commentary is published to the board: the hint under every commentary box.
-NO_IDENTIFYING_DETAIL = "Performance only: no child's name, and nothing that could identify a child or family."
+NO_IDENTIFYING_DETAIL = (
+    "Performance only: no child's name, and nothing that could identify a child or family."
+)
 
 
 class StaleReturn(Exception):

@@ -67,9 +67,14 @@ class SessionTimeoutMiddleware:
             session = request.session
             signed_in = session.setdefault(SIGNED_IN_AT, now)
             last_seen = session.get(LAST_SEEN_AT, now)
-            if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - signed_in > settings.SESSION_COOKIE_AGE:
+            if (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT
+                or now - signed_in > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
-                messages.info(request, "You were signed out because your session had timed out. Sign in again.")
+                messages.info(
+                    request, "You were signed out because your session had timed out. Sign in again."
+                )
                 return redirect_to_login(request.get_full_path())
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_AT not in session:
                 session[LAST_SEEN_AT] = now

@@ -1,3 +1,4 @@
+import contextlib
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -132,10 +133,8 @@ class DatabaseCheck:
             self.ok = False
         finally:
             self.done.set()
-            try:
+            with contextlib.suppress(DatabaseError):
                 connection.close()
-            except DatabaseError:
-                pass
 
 
 _check_lock = threading.Lock()

@@ -71,5 +71,3 @@ def test_the_import_page_is_never_stored(client):
 
 def test_the_password_page_is_never_stored(board):
     assert "no-store" in cache_control(board.get("/account/password/"))
-
-

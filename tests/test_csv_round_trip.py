@@ -32,7 +32,7 @@ COMMENTARY = [
     "'Tis the season: referrals fell",
     "''Two apostrophes",
     "'=1+1",
-    "Fell, as \"expected\", after the closedown",
+    'Fell, as "expected", after the closedown',
     "Ordinary commentary",
     "Line one\nline two",
 ]
@@ -62,9 +62,7 @@ def test_export_then_import_of_formula_like_commentary_is_identical(capsys):
     for n, text in enumerate(COMMENTARY):
         month = date(2032 + n // 12, n % 12 + 1, 1)
         MonthlyValue.objects.create(indicator=indicator, month=month, value=5, commentary=text)
-    before = dict(
-        MonthlyValue.objects.filter(month__year__gte=2032).values_list("month", "commentary")
-    )
+    before = dict(MonthlyValue.objects.filter(month__year__gte=2032).values_list("month", "commentary"))
     exported = export_csv(capsys)
     assert "'=1+1" in exported and "''Tis the season" in exported
     MonthlyValue.objects.filter(month__year__gte=2032).update(commentary="overwritten")
@@ -76,7 +74,9 @@ def test_export_then_import_of_formula_like_commentary_is_identical(capsys):
 
 def test_a_second_export_after_the_round_trip_is_byte_for_byte_the_first(capsys):
     indicator = Indicator.objects.get(code="1")
-    MonthlyValue.objects.create(indicator=indicator, month=date(2033, 1, 1), value=5, commentary="＝HYPERLINK()")
+    MonthlyValue.objects.create(
+        indicator=indicator, month=date(2033, 1, 1), value=5, commentary="＝HYPERLINK()"
+    )
     MonthlyValue.objects.create(indicator=indicator, month=date(2033, 2, 1), value=6, commentary="'quoted")
     first = export_csv(capsys)
     apply_import("kpi-long", "export.csv", first.encode(), None, override_published=True)

@@ -41,7 +41,10 @@ def workbook(rows=None) -> bytes:
 
 def rewrite_part(content: bytes, name: str, change) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest,
+    ):
         for item in source.infolist():
             data = source.read(item.filename)
             dest.writestr(item, change(data) if item.filename == name else data)
@@ -51,7 +54,9 @@ def rewrite_part(content: bytes, name: str, change) -> bytes:
 def with_entities(content: bytes) -> bytes:
     doctype = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
     return rewrite_part(
-        content, "xl/worksheets/sheet1.xml", lambda data: data.replace(b"<worksheet", doctype + b"<worksheet", 1)
+        content,
+        "xl/worksheets/sheet1.xml",
+        lambda data: data.replace(b"<worksheet", doctype + b"<worksheet", 1),
     )
 
 
@@ -72,7 +77,8 @@ def reaching_the_last_row(content: bytes) -> bytes:
         content,
         "xl/worksheets/sheet1.xml",
         lambda data: data.replace(
-            b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+            b"</sheetData>",
+            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
         ).replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:XFD1048576"/>'),
     )
 
@@ -81,11 +87,27 @@ DAMAGED = {
     "a truncated workbook": ("cut.xlsx", lambda: workbook()[:2000], "damaged or cut short"),
     "a workbook with a DTD and entities": ("dtd.xlsx", lambda: with_entities(workbook()), "declares a DTD"),
     "a workbook whose sheet is corrupt": ("corrupt.xlsx", lambda: with_damaged_sheet(workbook()), "damaged"),
-    "a CSV pretending to be a workbook": ("fake.xlsx", lambda: b"indicator_code,month\n5,2022-07\n", "not a zip"),
-    "an old .xls pretending to be a workbook": ("old.xlsx", lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 600, "not a zip"),
-    "UTF-16 text": ("wide.csv", lambda: "indicator_code,month,value\n5,2022-07,1\n".encode("utf-16"), "UTF-16"),
+    "a CSV pretending to be a workbook": (
+        "fake.xlsx",
+        lambda: b"indicator_code,month\n5,2022-07\n",
+        "not a zip",
+    ),
+    "an old .xls pretending to be a workbook": (
+        "old.xlsx",
+        lambda: b"\xd0\xcf\x11\xe0" + b"\0" * 600,
+        "not a zip",
+    ),
+    "UTF-16 text": (
+        "wide.csv",
+        lambda: "indicator_code,month,value\n5,2022-07,1\n".encode("utf-16"),
+        "UTF-16",
+    ),
     "binary bytes named .csv": ("noise.csv", lambda: bytes(range(256)) * 4, "not text"),
-    "a BOM followed by bytes that are not UTF-8": ("bom.csv", lambda: b"\xef\xbb\xbfcode\n\xff\xfe\xfa\n", "UTF-8"),
+    "a BOM followed by bytes that are not UTF-8": (
+        "bom.csv",
+        lambda: b"\xef\xbb\xbfcode\n\xff\xfe\xfa\n",
+        "UTF-8",
+    ),
 }
 
 
@@ -131,7 +153,7 @@ def test_a_sheet_stretching_to_excels_last_row_and_column_is_read_quickly_and_re
 
 
 def test_a_sound_workbook_still_imports():
-    plan, log = apply_import("kpi-long", "july.xlsx", workbook(), None)
+    plan, _ = apply_import("kpi-long", "july.xlsx", workbook(), None)
     assert plan.ok, plan.problems
     assert MonthlyValue.objects.get(indicator__code="5", month=date(2022, 7, 1)).value == 240
 
@@ -249,7 +271,9 @@ def test_an_import_and_a_return_saving_the_same_month_at_once_never_deadlock():
 def test_the_import_locks_the_months_it_writes_before_writing_them():
     calls = []
     with mock.patch.object(engine, "lock_months", side_effect=lambda months: calls.append(sorted(months))):
-        plan, _ = apply_import("kpi-long", "x.csv", b"indicator_code,month,value\n5,2031-02,1\n5,2031-01,2\n", None)
+        plan, _ = apply_import(
+            "kpi-long", "x.csv", b"indicator_code,month,value\n5,2031-02,1\n5,2031-01,2\n", None
+        )
     assert plan.ok, plan.problems
     assert calls == [[date(2031, 1, 1), date(2031, 2, 1)]]
 
@@ -261,7 +285,7 @@ def test_rows_beyond_the_sheets_stated_size_are_read_not_dropped():
         lambda data: data.replace(
             b"</sheetData>",
             b'<row r="3"><c r="A3" t="inlineStr"><is><t>1</t></is></c><c r="B3" t="inlineStr"><is>'
-            b"<t>2022-07</t></is></c><c r=\"C3\"><v>70</v></c></row></sheetData>",
+            b'<t>2022-07</t></is></c><c r="C3"><v>70</v></c></row></sheetData>',
         ),
     )
     plan = plan_import("kpi-long", "understated.xlsx", content)

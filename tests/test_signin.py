@@ -62,9 +62,7 @@ def test_the_trusted_proxy_header_is_ignored_from_anyone_but_the_proxy(settings)
 
 def test_only_the_address_the_proxy_added_to_x_forwarded_for_counts(settings):
     settings.TRUSTED_PROXY_HEADER = "X-Forwarded-For"
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5"
-    )
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
     assert signin.client_ip(request) == "203.0.113.5"
 
 

@@ -287,7 +287,9 @@ def claim_log(log: ImportLog) -> None:
     confirmation waits for the first and then does nothing."""
     if log.pk is None:
         return
-    outcome = ImportLog.objects.select_for_update().filter(pk=log.pk).values_list("outcome", flat=True).first()
+    outcome = (
+        ImportLog.objects.select_for_update().filter(pk=log.pk).values_list("outcome", flat=True).first()
+    )
     if outcome != ImportOutcome.PREVIEWED:
         raise AlreadyImported(log.pk)
 

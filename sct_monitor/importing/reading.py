@@ -111,7 +111,9 @@ def check_xlsx_parts(content: bytes) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
         raise ReadError(f"not a readable .xlsx workbook: the file is damaged or cut short ({exc})") from None
     except Exception as exc:  # zlib and zipfile raise many kinds of error for a damaged archive
-        raise ReadError(f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})") from None
+        raise ReadError(
+            f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})"
+        ) from None
 
 
 def read_xlsx(name: str, content: bytes) -> RawTable:
@@ -147,7 +149,9 @@ def read_xlsx(name: str, content: bytes) -> RawTable:
     except ReadError:
         raise
     except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser raise many types for a damaged file
-        raise ReadError(f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})") from None
+        raise ReadError(
+            f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})"
+        ) from None
     return RawTable(name, lines, "xlsx", "", [f"first sheet: {title}"])
 
 

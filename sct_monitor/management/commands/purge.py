@@ -22,20 +22,20 @@ def purge(now=None) -> dict[str, int]:
     upload_cutoff = now - timedelta(hours=settings.IMPORT_PREVIEW_RETENTION_HOURS)
     sign_in_cutoff = now - timedelta(days=settings.SIGN_IN_RECORD_RETENTION_DAYS)
     with transaction.atomic():
-        uploads = ImportLog.objects.filter(outcome=ImportOutcome.PREVIEWED, created_at__lt=upload_cutoff).update(
-            outcome=ImportOutcome.EXPIRED, content=b"", finished_at=now
-        )
+        uploads = ImportLog.objects.filter(
+            outcome=ImportOutcome.PREVIEWED, created_at__lt=upload_cutoff
+        ).update(outcome=ImportOutcome.EXPIRED, content=b"", finished_at=now)
         counts = {"unconfirmed uploads": uploads}
         for label, model in (
             ("sign-in attempts", AccessAttempt),
             ("failed sign-ins", AccessFailureLog),
             ("sign-in log entries", AccessLog),
         ):
-            counts[label] = model.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[1].get(
-                model._meta.label, 0
+            counts[label] = (
+                model.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[1].get(model._meta.label, 0)
             )
-        counts["expired sessions"] = Session.objects.filter(expire_date__lt=now).delete()[1].get(
-            Session._meta.label, 0
+        counts["expired sessions"] = (
+            Session.objects.filter(expire_date__lt=now).delete()[1].get(Session._meta.label, 0)
         )
     return counts
 
