@@ -7,6 +7,8 @@ import io
 import pytest
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from tests.conftest import make_user
@@ -44,8 +46,16 @@ def call_wsgi(path: str, length: str | None, body: bytes = b"", cookie: str = ""
     stream = RecordingInput(body)
     environ["wsgi.input"] = stream
     status = []
-    chunks = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
-    content = b"".join(chunks)
+    # As Django's test client does: the handler must not close the test's database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
+        content = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return int(status[0].split()[0]), content, stream
 
 
