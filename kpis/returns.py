@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,6 +34,11 @@ from kpis.rules import value_problem
 from kpis.scorecard import ScorecardData, ScorecardRow, add_months, size_of
 from kpis.status import Rag, Status
 from sct_monitor.upsert import upsert
+
+# Commentary is published to the board: the hint under every commentary box.
+NO_IDENTIFYING_DETAIL = (
+    "Performance only: no child's name, and nothing that could identify a child or family."
+)
 
 
 class StaleReturn(Exception):
@@ -139,6 +144,7 @@ class ReturnForm(forms.Form):
                 label=f"{row.indicator.code} commentary",
                 max_length=4000,
                 widget=forms.Textarea,
+                help_text=NO_IDENTIFYING_DETAIL,
             )
         self.entries: list[Entry] = []
         self.completing = False
@@ -207,6 +213,36 @@ class ReturnForm(forms.Form):
         return all(entry.same_as(self.month_data.value(entry.indicator, month)) for entry in self.entries)
 
 
+# pg_advisory_xact_lock(space, key): the space for month locks, the key is YYYYMM.
+MONTH_LOCK_SPACE = 1414
+
+
+def lock_months(months) -> None:
+    """Lock these months for writing, one at a time in month order, before anything is written.
+
+    Saves, submissions, publications, reopenings and imports all call this first inside their
+    transaction, so two of them touching the same months wait for each other instead of each
+    holding a row the other needs (a deadlock). PostgreSQL's transaction advisory locks cover a
+    month whose return does not exist yet; the returns' rows are then locked in the same order.
+    SQLite writes one transaction at a time, so there is nothing more to order there.
+    """
+    ordered = sorted(set(months))
+    if not ordered:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for month in ordered:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", [MONTH_LOCK_SPACE, month.year * 100 + month.month]
+                )
+    list(
+        MonthlyReturn.objects.select_for_update()
+        .filter(month__in=ordered)
+        .order_by("month")
+        .values_list("pk", flat=True)
+    )
+
+
 def current_return(month: date) -> MonthlyReturn:
     """The month's return, unsaved (version 0, draft) if nobody has started it."""
     return MonthlyReturn.objects.select_related("updated_by", "submitted_by", "published_by").filter(
@@ -237,6 +273,7 @@ class SaveResult:
 @transaction.atomic
 def save_return(month: date, user, entries: list[Entry], expected_version: int, submit: bool) -> SaveResult:
     """Write every entered figure of the return, or nothing; refuse a save from an old version."""
+    lock_months([month])
     current = MonthlyReturn.objects.select_for_update().filter(month=month).first()
     if current is not None and current.is_published:
         raise LockedReturn("This month is published. An administrator must reopen it before it can change.")
@@ -281,6 +318,7 @@ def save_return(month: date, user, entries: list[Entry], expected_version: int, 
 @transaction.atomic
 def publish_return(month: date, user, expected_version: int, reason: str = "") -> Publication:
     """Freeze the submitted return as what the board sees; a correction needs its reason."""
+    lock_months([month])
     record = MonthlyReturn.objects.select_for_update().filter(month=month).first()
     if record is None or record.status != ValueStatus.SUBMITTED:
         raise LockedReturn("Only a submitted return can be published.")
@@ -305,6 +343,7 @@ def reopen_return(month: date, user, reason: str, expected_version: int) -> Mont
     """Open a published month for a correction; the board keeps seeing what was published."""
     if not reason.strip():
         raise ValueError("Enter why the month is being reopened")
+    lock_months([month])
     record = MonthlyReturn.objects.select_for_update().filter(month=month).first()
     if record is None or not record.is_published:
         raise LockedReturn("Only a published month can be reopened.")

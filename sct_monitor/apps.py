@@ -17,6 +17,7 @@ class SctMonitorConfig(AppConfig):
         post_migrate.connect(refresh_roles, sender=self, dispatch_uid="sct_monitor_refresh_roles")
         from django.contrib.auth import get_user_model
 
+        from sct_monitor import signin  # noqa: F401  (connects the sign-in time receiver)
         from sct_monitor.roles import staff_follows_role
 
         m2m_changed.connect(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sct_monitor.importing.engine import apply_import, plan_import, record
+from sct_monitor.importing.engine import AlreadyImported, apply_import, plan_import, record
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
 from sct_monitor.record_views import DayField
@@ -114,15 +114,18 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ImportLog, pk=pk)
+    dealt_with = "This import has already been dealt with. Upload the file again to import it."
     if log.outcome != ImportOutcome.PREVIEWED or not log.content:
-        messages.error(
-            request, "This import has already been dealt with. Upload the file again to import it."
-        )
+        messages.error(request, dealt_with)
         return redirect("imports:detail", pk=pk)
-    plan, log = apply_import(
-        log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log,
-        options=log.options,
-    )  # fmt: skip
+    try:
+        plan, log = apply_import(
+            log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log,
+            options=log.options,
+        )  # fmt: skip
+    except AlreadyImported:  # a second confirmation that waited for the first
+        messages.error(request, dealt_with)
+        return redirect("imports:detail", pk=pk)
     if plan.ok:
         messages.success(request, f"Imported {log.file_name}: {plan.summary()}.")
     else:

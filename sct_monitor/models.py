@@ -7,6 +7,8 @@ class ImportOutcome(models.TextChoices):
     PREVIEWED = "previewed", "Previewed, not yet imported"
     REFUSED = "refused", "Refused: errors found"
     IMPORTED = "imported", "Imported"
+    # Previewed, never confirmed, and its file deleted by the purge command after a set time.
+    EXPIRED = "expired", "Not confirmed in time: the file was deleted"
 
 
 class ImportLog(models.Model):

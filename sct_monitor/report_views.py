@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from finance.periods import financial_year_label, financial_year_start
 from kpis.models import MonthlyReturn, MonthlyValue, Publication, ValueStatus
-from kpis.returns import StaleReturn, claim_version
+from kpis.returns import NO_IDENTIFYING_DETAIL, StaleReturn, claim_version
 from kpis.visibility import sees_drafts
 from sct_monitor.exports import csv_response, xlsx_response
 from sct_monitor.models import NarrativeSection, ReportNarrative
@@ -108,8 +108,9 @@ class NarrativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in NarrativeSection.choices:
             self.fields[value] = forms.CharField(
-                required=False, label=label, max_length=NARRATIVE_MAX, widget=forms.Textarea, strip=True
-            )
+                required=False, label=label, max_length=NARRATIVE_MAX, widget=forms.Textarea, strip=True,
+                help_text=NO_IDENTIFYING_DETAIL,
+            )  # fmt: skip
 
 
 def controlling_return(period: Period) -> MonthlyReturn:

@@ -31,13 +31,24 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# One switch for trying the production setup on this machine over plain HTTP: no HTTPS redirect,
+# no secure-only cookies, no HSTS. It is refused unless every allowed host is this machine, so a
+# real deployment cannot run with it by mistake.
+INSECURE_LOCAL_HTTP = env_bool("INSECURE_LOCAL_HTTP", False)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
 # A development key is only acceptable while DEBUG is on; production must bring its own.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or INSECURE_LOCAL_HTTP else "")
+if INSECURE_LOCAL_HTTP and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS:
+    raise ImproperlyConfigured(
+        "INSECURE_LOCAL_HTTP is for a trial on this machine only: ALLOWED_HOSTS must be 127.0.0.1, localhost "
+        f"or ::1, not {', '.join(sorted(set(ALLOWED_HOSTS) - LOCAL_HOSTS))}."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -50,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "simple_history",
     "django_tables2",
     "django_filters",
@@ -62,15 +74,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request body over its URL's limit is refused from its headers, before anything reads it.
+    "sct_monitor.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sct_monitor.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # CsrfViewMiddleware reads request.POST in process_view, which runs after every middleware's
+    # request phase; the upload check below therefore sees the request before its body is read.
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Upload URLs take a body only from a signed-in administrator.
+    "sct_monitor.limits.UploadPermissionMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after the idle timeout and after the absolute limit from sign-in (with a message).
+    "sct_monitor.signin.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so that it sees authentication results.
@@ -103,27 +125,52 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that accepts connections and never answers must not hold a worker: PostgreSQL gives
+# up connecting after DB_CONNECT_TIMEOUT seconds and cancels a statement after DB_STATEMENT_TIMEOUT.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 60)  # seconds; 0 for none
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
+        }
+    )
+# /healthz answers 503 when the database has not answered within this many seconds.
+HEALTHZ_TIMEOUT = float(env_str("HEALTHZ_TIMEOUT", "1.5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Applied when a password is set through a form (password change, the administration pages).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
-# Login throttling: five failures from one address for one username locks it for an hour.
+# Sign-in throttling, counted two ways: AXES_FAILURE_LIMIT failures for one username from any
+# addresses lock that username, and as many from one address (whatever usernames it tried) lock
+# that address; for an hour either way. An administrator can unlock under Administration > Axes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address is REMOTE_ADDR, unless TRUSTED_PROXY_HEADER names a header that the proxy in
+# front sets to the client's address (nginx: proxy_set_header X-Real-IP $remote_addr), and the
+# request came from one of TRUSTED_PROXY_ADDRESSES. A header from anyone else is ignored.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER")
+TRUSTED_PROXY_ADDRESSES = env_list("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1")
+AXES_CLIENT_IP_CALLABLE = "sct_monitor.signin.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -149,23 +196,54 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Security headers and cookies. HTTPS settings are on unless explicitly switched off
-# (for a plain-HTTP intranet deployment behind no proxy, set SECURE_SSL_REDIRECT=0 etc.).
+# Security headers and cookies. HTTPS settings are on unless DEBUG or INSECURE_LOCAL_HTTP is on,
+# or each is explicitly switched off.
+_HTTPS = not (DEBUG or INSECURE_LOCAL_HTTP)
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts SESSION_COOKIE_AGE from signing in, however busy (the absolute limit), and ends
+# sooner after SESSION_IDLE_TIMEOUT without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Upload caps (imports arrive in a later release; the caps apply to every request now).
+# Content-Security-Policy (django-csp): scripts and everything else only from this site, no
+# inline script, no eval, no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        # Stylesheets only from this site, no inline style at all. plotly.js would inject <style>
+        # elements; the chart pages hold elements that tell it not to, and serve its rules as
+        # static/css/plotly-global.css instead (kpis/templatetags/kpi_charts.py). Styles it sets
+        # from script go through the CSSOM, which the policy does not govern.
+        "style-src": ["'self'"],
+    }
+}
+# Features the service never uses are switched off for the page and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
+
+# Request size caps. A body larger than its URL allows is refused (413) from its Content-Length
+# before it is read (sct_monitor/limits.py): upload URLs allow IMPORT_MAX_BYTES plus the form
+# around the file, every other URL DATA_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
@@ -200,4 +278,11 @@ LOGGING = {
 # Imports: the largest file and the most rows one import may hold.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# An .xlsx is a zip: the most its parts may unpack to, whatever the file's own size.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+
+# Retention (the purge command): uploads previewed but never confirmed keep their file this many
+# hours; sign-in records (attempts, lock-outs, the sign-in log with addresses) this many days.
+IMPORT_PREVIEW_RETENTION_HOURS = env_int("IMPORT_PREVIEW_RETENTION_HOURS", 24)
+SIGN_IN_RECORD_RETENTION_DAYS = env_int("SIGN_IN_RECORD_RETENTION_DAYS", 90)
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read, never replayed over the workflow

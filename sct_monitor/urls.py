@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kpis.workforce_views import WorkforceView
-from sct_monitor import views
+from sct_monitor import signin, views
 from sct_monitor.check_views import ChecksView
 
 admin.site.site_header = "SCT Monitor administration"
@@ -17,6 +17,9 @@ urlpatterns = [
     # service sends no email.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Every signed-in user changes their own password here (resets still go through an administrator).
+    path("account/password/", signin.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", signin.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("kpis/", include("kpis.urls")),
     path("reports/", include("sct_monitor.report_urls")),
     path("returns/", include("kpis.return_urls")),

@@ -1,5 +1,8 @@
 """In a real browser: a board member signs in and finds a figure; axe finds no WCAG 2.2 AA violation.
 
+Every tab watches for Content-Security-Policy violations (the browser's console reports each one,
+and each fires a ``securitypolicyviolation`` event), and a test that caused any fails.
+
 Runs Debian's Chromium (/usr/bin/chromium) through Playwright; `.ci/run` installs it.
 """
 
@@ -24,6 +27,39 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "a-long-test-password-1"
+# Added before any page script runs, in every frame: each violation is written to the console.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+class CspWatch:
+    """Every CSP violation reported in the tabs it watches."""
+
+    def __init__(self):
+        self.violations: list[str] = []
+
+    def new_tab(self, browser, base_url: str) -> Page:
+        context = browser.new_context(base_url=base_url)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        tab = context.new_page()
+        tab.on("console", self.note)
+        return tab
+
+    def note(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+
+@pytest.fixture
+def csp():
+    watch = CspWatch()
+    yield watch
+    assert not watch.violations, "Content-Security-Policy violations:\n" + "\n".join(watch.violations)
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +77,12 @@ def browser(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, csp):
     # Live-server tests flush the database afterwards, so each one loads the seed data it reads.
     SeedLoader().load()
-    context = browser.new_context(base_url=live_server.url)
-    tab = context.new_page()
+    tab = csp.new_tab(browser, live_server.url)
     yield tab
-    context.close()
+    tab.context.close()
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -233,7 +268,7 @@ def paste(page: Page, selector: str, text: str) -> None:
     )
 
 
-def test_the_monthly_cycle_from_a_pasted_column_to_a_published_correction(browser, live_server):
+def test_the_monthly_cycle_from_a_pasted_column_to_a_published_correction(browser, live_server, csp):
     from kpis.models import Indicator
 
     SeedLoader().load()
@@ -242,7 +277,7 @@ def test_the_monthly_cycle_from_a_pasted_column_to_a_published_correction(browse
     make_user("reader", "Board member")
     cla, pi_14 = Indicator.objects.get(code="CLA").pk, Indicator.objects.get(code="14").pk
 
-    officer = browser.new_context(base_url=live_server.url).new_page()
+    officer = csp.new_tab(browser, live_server.url)
     sign_in(officer, "officer")
     officer.get_by_role("navigation", name="Menu").get_by_role("link", name="Monthly returns").click()
     assert_no_axe_violations(officer)
@@ -277,10 +312,10 @@ def test_the_monthly_cycle_from_a_pasted_column_to_a_published_correction(browse
     officer.get_by_role("button", name="Submit return").click()
     expect(officer.locator(".govuk-notification-banner")).to_contain_text("has been submitted")
 
-    board = browser.new_context(base_url=live_server.url).new_page()
+    board = csp.new_tab(browser, live_server.url)
     sign_in(board, "reader")
 
-    administrator = browser.new_context(base_url=live_server.url).new_page()
+    administrator = csp.new_tab(browser, live_server.url)
     sign_in(administrator, "boss")
     administrator.goto("/returns/")
     administrator.get_by_role("link", name="Review and publish July 2022").click()

@@ -52,11 +52,23 @@ def dfe_points_in_view(series: IndicatorSeries, areas) -> list:
     return [(day, value) for day, value in points if first <= day.replace(day=1) <= last]
 
 
+# plotly.js injects inline <style> elements unless elements with these ids are already on the page:
+# its global rules (served instead from static/css/plotly-global.css, made by
+# assets/plotly-global-css.js) and MapLibre's map styles (no chart here is a map). So the content
+# security policy can forbid inline styles.
+PLOTLY_GLOBAL_STYLE_ID = "plotly.js-style-global"
+PLOTLY_MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
+
+
 @register.simple_tag
 def chart_scripts() -> str:
     """Plotly (the copy inside the installed plotly package) and the script that draws charts."""
     return format_html(
+        '<link rel="stylesheet" id="{}" class="no-inline-styles" href="{}">\n<template id="{}"></template>\n'
         '<script src="{}" defer></script>\n<script src="{}" defer></script>',
+        PLOTLY_GLOBAL_STYLE_ID,
+        static("css/plotly-global.css"),
+        PLOTLY_MAPLIBRE_STYLE_ID,
         static("plotly/plotly.min.js"),
         static("js/charts.js"),
     )

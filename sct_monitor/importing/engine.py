@@ -29,7 +29,7 @@ from kpis.models import (
 )
 from kpis.months import month_label
 from kpis.publishing import refresh_published_months
-from kpis.returns import advance_versions
+from kpis.returns import advance_versions, lock_months
 from sct_monitor.importing.kinds import Parsed, Planned, Problem
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
 from sct_monitor.importing.registry import KINDS
@@ -272,6 +272,8 @@ def apply_import(
         record(log, plan, ImportOutcome.REFUSED)
         return plan, log
     with transaction.atomic():
+        claim_log(log)
+        lock_months(months_planned(plan))
         log.outcome = ImportOutcome.IMPORTED
         log.save()
         reason = f"Import {log.pk}: {kind} from {file_name}"[:100]
@@ -295,6 +297,32 @@ def apply_import(
             plan.results.append(("SN, England and West Midlands comparators (recomputed)", derived))
         record(log, plan, ImportOutcome.IMPORTED)
     return plan, log
+
+
+class AlreadyImported(Exception):
+    """The previewed import was confirmed already (a second click, a second tab): nothing is done."""
+
+
+def claim_log(log: ImportLog) -> None:
+    """Lock a previewed import's log row and check it is still only previewed, so a second
+    confirmation waits for the first and then does nothing."""
+    if log.pk is None:
+        return
+    outcome = (
+        ImportLog.objects.select_for_update().filter(pk=log.pk).values_list("outcome", flat=True).first()
+    )
+    if outcome != ImportOutcome.PREVIEWED:
+        raise AlreadyImported(log.pk)
+
+
+def months_planned(plan: Plan) -> set:
+    """Every month the import writes values or returns for: locked first, as returns lock them."""
+    return {
+        row["month"]
+        for planned in plan.parsed.planned
+        if planned.model in (MonthlyValue, MonthlyReturn)
+        for row in planned.rows
+    }
 
 
 def record(log: ImportLog, plan: Plan, outcome: str) -> None:

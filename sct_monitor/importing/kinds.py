@@ -20,6 +20,7 @@ from kpis.models import Comparator, ComparatorValue, Indicator, MissingReason, M
 from kpis.months import parse_month
 from kpis.rules import value_problem
 from kpis.scorecard import last_day
+from sct_monitor.csv_safety import restore_text_cell
 from sct_monitor.importing.reading import RawTable, normalise_header
 
 MISSING = {"", "n/a", "na", "no available comparator data", "-", "–"}
@@ -195,6 +196,10 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
                     raise Fail("value", "", "a value, or a missing_reason column saying why there is none")
                 reason = existing
             commentary = columns.get(cells, "commentary") if "commentary" in columns.index else None
+            if commentary is not None:
+                # export_kpis marks formula-like commentary (and commentary starting with an
+                # apostrophe) with one leading apostrophe; taking it off makes the round trip exact.
+                commentary = restore_text_cell(commentary)
         except Fail as fail:
             parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
             continue

@@ -1,16 +1,24 @@
 """Reading uploaded tables: CSV (comma or tab; UTF-8 with or without BOM, or Windows-1252) or .xlsx.
 
-Every cell keeps its line number, so errors can say where they are.
+Every cell keeps its line number, so errors can say where they are. A file that cannot be read
+raises ReadError with a sentence saying why, never anything else: a damaged or hostile .xlsx
+(truncated, not a zip at all, declaring a DTD or entities, unpacking to far more than it weighs)
+is refused before or while openpyxl reads it.
 """
 
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
+from django.conf import settings
 
 XLSX_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The widest table read: kpi-wide has a column a month, so 2,000 is over 150 years of months.
+MAX_COLUMNS = 2000
 
 
 class ReadError(Exception):
@@ -34,7 +42,16 @@ def normalise_header(text: str) -> str:
 def decode(content: bytes) -> tuple[str, str]:
     """Text and the encoding it was in: UTF-8 (with or without BOM), else Windows-1252 (Excel's £)."""
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8"), "UTF-8 with BOM"
+        try:
+            return content[3:].decode("utf-8"), "UTF-8 with BOM"
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"the file says it is UTF-8 but is not (byte {exc.start + 4}); save it again as CSV UTF-8"
+            ) from None
+    if content.startswith(UTF16_BOMS) or b"\x00" in content[:4096]:
+        raise ReadError(
+            "the file is UTF-16 text or not text at all; save it as CSV UTF-8 (comma delimited) or .xlsx"
+        )
     try:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -67,19 +84,75 @@ def read_table(name: str, content: bytes) -> RawTable:
     return RawTable(name, lines, encoding, "tab" if delimiter == "\t" else "comma")
 
 
+def check_xlsx_parts(content: bytes) -> None:
+    """Refuse, before parsing, a file that is not a zip, unpacks to too much, or declares a DTD."""
+    if not content.startswith(XLSX_MAGIC):
+        raise ReadError("not an .xlsx workbook: the file is not a zip archive (is it an old .xls, or a CSV?)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+                limit = settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)
+                raise ReadError(f"the workbook unpacks to more than {limit} MB; split it into smaller files")
+            for part in parts:
+                if not part.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(part) as stream:
+                    # Reading is bounded by the part's stated size, checked above.
+                    text = stream.read()
+                if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+                    raise ReadError(
+                        f"the workbook's part {part.filename} declares a DTD or entities, which no "
+                        "spreadsheet program writes; it is refused"
+                    )
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
+        raise ReadError(f"not a readable .xlsx workbook: the file is damaged or cut short ({exc})") from None
+    except Exception as exc:  # zlib and zipfile raise many kinds of error for a damaged archive
+        raise ReadError(
+            f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})"
+        ) from None
+
+
 def read_xlsx(name: str, content: bytes) -> RawTable:
+    check_xlsx_parts(content)
+    # A header, the most rows an import takes, and one blank line: a sheet reaching further is refused
+    # there, without reading on (a sheet can claim a million rows in a few bytes).
+    last_row = settings.IMPORT_MAX_ROWS + 2
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReadError(f"not a readable .xlsx workbook ({exc.__class__.__name__})") from None
-    sheet = book.worksheets[0]
-    lines = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if cell is None else format_cell(cell) for cell in row]
-        if any(cells):
-            lines.append((number, cells))
-    book.close()
-    return RawTable(name, lines, "xlsx", "", [f"first sheet: {sheet.title}"])
+        if not book.worksheets:
+            raise ReadError("the workbook has no sheet")
+        sheet = book.worksheets[0]
+        lines = []
+        # The sheet's stated size can be wrong either way: openpyxl would stop at a stated last row
+        # that is too small, dropping rows, and pad every row to a stated width that is too large.
+        # Without it, each row is as wide as its last cell.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > last_row:
+                raise ReadError(
+                    f"the first sheet goes on past row {last_row:,}; the limit is "
+                    f"{settings.IMPORT_MAX_ROWS:,} rows, so split the file"
+                )
+            if len(row) > MAX_COLUMNS:
+                raise ReadError(f"row {number} goes on past column {MAX_COLUMNS:,}, the most a file may have")
+            if row.count(None) == len(row):
+                continue
+            cells = ["" if cell is None else format_cell(cell) for cell in row]
+            if any(cells):
+                lines.append((number, cells))
+        title = sheet.title
+        book.close()
+    except ReadError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser raise many types for a damaged file
+        raise ReadError(
+            f"not a readable .xlsx workbook: the file is damaged ({exc.__class__.__name__})"
+        ) from None
+    return RawTable(name, lines, "xlsx", "", [f"first sheet: {title}"])
 
 
 def format_cell(cell) -> str:

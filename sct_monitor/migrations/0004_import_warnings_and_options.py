@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sct_monitor', '0002_report_narrative'),
+        ("sct_monitor", "0003_import_outcome_expired"),
     ]
 
     operations = [
