@@ -157,10 +157,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
-# Sign-in throttling, counted two ways: AXES_FAILURE_LIMIT failures for one username from any
-# addresses lock that username, and as many from one address (whatever usernames it tried) lock
-# that address; for an hour either way. An administrator can unlock under Administration > Axes.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Sign-in throttling, counted two ways, each for an hour: SIGN_IN_FAILURES_PER_ADDRESS failures
+# from one address (whatever usernames it tried) lock that address, and SIGN_IN_FAILURES_PER_USERNAME
+# failures for one username (from any addresses) lock that username. The per-username limit is the
+# higher, so one address is stopped before it could lock anyone's account: only failures from
+# several addresses can. An administrator can unlock under Administration > Axes.
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 10)
+SIGN_IN_FAILURES_PER_USERNAME = env_int("SIGN_IN_FAILURES_PER_USERNAME", 20)
+if not 0 < SIGN_IN_FAILURES_PER_ADDRESS < SIGN_IN_FAILURES_PER_USERNAME:
+    raise ImproperlyConfigured(
+        "SIGN_IN_FAILURES_PER_USERNAME must be higher than SIGN_IN_FAILURES_PER_ADDRESS (and both above 0), "
+        "so that one address cannot lock an account."
+    )
+AXES_HANDLER = "sct_monitor.signin.SignInThrottle"
+AXES_FAILURE_LIMIT = "sct_monitor.signin.failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

@@ -3,12 +3,14 @@
 import ipaddress
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
@@ -41,6 +43,47 @@ def client_ip(request: HttpRequest) -> str | None:
         if address:
             return address
     return valid_address(remote) or remote or None
+
+
+def failure_limit(request=None, credentials=None) -> int:
+    """The scale SignInThrottle counts on: either limit reached is this many."""
+    return settings.SIGN_IN_FAILURES_PER_ADDRESS * settings.SIGN_IN_FAILURES_PER_USERNAME
+
+
+class SignInThrottle(AxesDatabaseHandler):
+    """Django-axes with a limit of its own for each way of counting (it has one for all).
+
+    AXES_LOCKOUT_PARAMETERS is ["username", "ip_address"]: failures for the username from any
+    address, and failures from the address for any username. Each is scaled so that reaching its
+    own limit reaches ``failure_limit``; the larger is what axes compares.
+    """
+
+    def counts(self, request, credentials=None) -> tuple[int, int]:
+        """Failures in the cool-off period: for the username from any address, and from the address."""
+        by_username, by_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return by_username, by_address
+
+    def get_failures(self, request, credentials=None) -> int:
+        by_username, by_address = self.counts(request, credentials)
+        return max(
+            by_username * settings.SIGN_IN_FAILURES_PER_ADDRESS,
+            by_address * settings.SIGN_IN_FAILURES_PER_USERNAME,
+        )
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        # A locked-out address's further tries are refused without being counted against the
+        # usernames it tries, so that one address can never lock an account.
+        if (
+            request is not None
+            and self.counts(request, credentials)[1] >= settings.SIGN_IN_FAILURES_PER_ADDRESS
+        ):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)
 
 
 @receiver(user_logged_in)

@@ -28,7 +28,7 @@ def test_a_wrong_password_shows_an_error_summary(client):
 
 def test_repeated_failures_lock_the_account_even_with_the_right_password(client, settings):
     make_user("someone", "Board member")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.SIGN_IN_FAILURES_PER_ADDRESS):
         sign_in(client, "someone", "wrong")
     response = sign_in(client, "someone", "a-long-test-password-1")
     assert response.status_code == 429

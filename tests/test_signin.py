@@ -23,21 +23,47 @@ def sign_in(client, username, password, address="10.0.0.9", **headers):
 
 def test_failures_for_one_username_from_many_addresses_lock_that_username(client, settings):
     make_user("target", "Board member")
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.SIGN_IN_FAILURES_PER_USERNAME):
         sign_in(client, "target", "wrong", address=f"10.1.0.{n + 1}")
     assert sign_in(client, "target", PASSWORD, address="10.9.9.9").status_code == 429
 
 
+def test_one_address_is_locked_out_itself_before_it_can_lock_an_account(client, settings):
+    make_user("target", "Board member")
+    for _ in range(settings.SIGN_IN_FAILURES_PER_USERNAME):
+        sign_in(client, "target", "wrong", address="10.1.1.1")
+    assert sign_in(client, "target", PASSWORD, address="10.1.1.1").status_code == 429
+    assert sign_in(client, "target", PASSWORD, address="10.1.1.2").status_code == 302
+
+
+def test_one_username_is_not_locked_one_failure_short_of_its_limit(client, settings):
+    make_user("target", "Board member")
+    for n in range(settings.SIGN_IN_FAILURES_PER_USERNAME - 1):
+        sign_in(client, "target", "wrong", address=f"10.1.2.{n + 1}")
+    assert sign_in(client, "target", PASSWORD, address="10.9.9.8").status_code == 302
+
+
+def test_spraying_many_usernames_from_one_address_stops_at_the_address_limit(client, settings):
+    make_user("bystander", "Board member")
+    statuses = [
+        sign_in(client, f"user-{n % 25}", "wrong", address="10.2.1.1").status_code for n in range(100)
+    ]
+    # The failure that reaches the limit is answered with the lock-out page; so is every one after.
+    limit = settings.SIGN_IN_FAILURES_PER_ADDRESS
+    assert statuses[: limit - 1] == [200] * (limit - 1)
+    assert set(statuses[limit - 1 :]) == {429}
+
+
 def test_failures_across_many_usernames_from_one_address_lock_that_address(client, settings):
     make_user("bystander", "Board member")
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.SIGN_IN_FAILURES_PER_ADDRESS):
         sign_in(client, f"guess-{n}", "wrong", address="10.2.0.1")
     assert sign_in(client, "bystander", PASSWORD, address="10.2.0.1").status_code == 429
 
 
 def test_a_locked_address_does_not_stop_the_same_user_elsewhere(client, settings):
     make_user("traveller", "Board member")
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.SIGN_IN_FAILURES_PER_ADDRESS):
         sign_in(client, f"guess-{n}", "wrong", address="10.3.0.1")
     assert sign_in(client, "traveller", PASSWORD, address="10.3.0.2").status_code == 302
 
@@ -69,7 +95,7 @@ def test_only_the_address_the_proxy_added_to_x_forwarded_for_counts(settings):
 def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another_client(client, settings):
     settings.TRUSTED_PROXY_HEADER = "X-Real-IP"
     make_user("colleague", "Board member")
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.SIGN_IN_FAILURES_PER_ADDRESS):
         sign_in(client, f"guess-{n}", "wrong", address="127.0.0.1", HTTP_X_REAL_IP="203.0.113.5")
     ok = sign_in(client, "colleague", PASSWORD, address="127.0.0.1", HTTP_X_REAL_IP="203.0.113.6")
     assert ok.status_code == 302
