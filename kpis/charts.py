@@ -1,4 +1,4 @@
-"""Plotly figures as JSON for the browser; plotly.min.js is served once as a static file."""
+"""Plotly figures as JSON for the browser; plotly.js (its basic bundle) is served once as a static file."""
 
 import json
 from datetime import date

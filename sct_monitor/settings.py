@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a request body over its URL's limit is refused from its headers, before anything reads it.
     "sct_monitor.limits.BodySizeLimitMiddleware",
+    # Pages leave compressed (static files come precompressed from WhiteNoise, gzip and Brotli).
+    # Django's GZip pads each response at random, against BREACH-style guessing of the CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "sct_monitor.headers.SecurityHeadersMiddleware",
@@ -193,7 +196,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "sct_monitor.staticfinders.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,7 +203,7 @@ STORAGES = {
         # Hashed, compressed, far-future-cacheable names in production; plain names while developing.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "sct_monitor.storage.StaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG

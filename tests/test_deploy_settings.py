@@ -53,7 +53,13 @@ def test_collectstatic_gives_hashed_cacheable_files_including_plotly(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    hashed_plotly = manifest["plotly/plotly.min.js"]
-    assert hashed_plotly != "plotly/plotly.min.js"  # a content hash in the name: cache it forever
+    hashed_plotly = manifest["plotly/plotly-basic.min.js"]
+    assert hashed_plotly != "plotly/plotly-basic.min.js"  # a content hash in the name: cache it forever
     assert (tmp_path / hashed_plotly).stat().st_size > 1_000_000
+    # Precompressed beside it for WhiteNoise to serve: Brotli and gzip, each far smaller.
+    for suffix in (".br", ".gz"):
+        assert (tmp_path / f"{hashed_plotly}{suffix}").stat().st_size < 450_000
     assert "css/app.css" in manifest and "govuk/govuk-frontend.min.js" in manifest
+    # The module that starts GOV.UK Frontend imports it by its hashed name: fetched once, cached for good.
+    init = (tmp_path / manifest["js/init.js"]).read_text()
+    assert f'from "../{manifest["govuk/govuk-frontend.min.js"]}"' in init

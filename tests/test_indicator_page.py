@@ -52,9 +52,9 @@ def test_the_whole_series_is_available(board_client):
 
 def test_the_plotly_library_is_a_local_static_file_not_inlined(board_client):
     html = board_client.get("/kpis/5/").content.decode()
-    assert html.count("/static/plotly/plotly.min.js") == 1
+    assert html.count("/static/plotly/plotly-basic.min.js") == 1
     assert "cdn" not in html.lower()
-    assert len(html) < 200_000  # the 4.8 MB library is not in the page
+    assert len(html) < 200_000  # the library is not in the page
 
 
 def test_an_unknown_indicator_is_404(board_client):

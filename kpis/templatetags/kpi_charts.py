@@ -57,19 +57,22 @@ def dfe_points_in_view(series: IndicatorSeries, areas) -> list:
 # assets/plotly-global-css.js) and MapLibre's map styles (no chart here is a map). So the content
 # security policy can forbid inline styles.
 PLOTLY_GLOBAL_STYLE_ID = "plotly.js-style-global"
+# Built by `make assets` from npm's plotly.js-basic-dist-min and committed (tests/test_plotly_bundle.py).
+PLOTLY_BUNDLE = "plotly/plotly-basic.min.js"
 PLOTLY_MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
 
 
 @register.simple_tag
 def chart_scripts() -> str:
-    """Plotly (the copy inside the installed plotly package) and the script that draws charts."""
+    """Plotly's basic bundle (scatter, bar and pie: the traces the charts use; the same plotly.js
+    version as the Python package that builds the figures) and the script that draws charts."""
     return format_html(
         '<link rel="stylesheet" id="{}" class="no-inline-styles" href="{}">\n<template id="{}"></template>\n'
         '<script src="{}" defer></script>\n<script src="{}" defer></script>',
         PLOTLY_GLOBAL_STYLE_ID,
         static("css/plotly-global.css"),
         PLOTLY_MAPLIBRE_STYLE_ID,
-        static("plotly/plotly.min.js"),
+        static(PLOTLY_BUNDLE),
         static("js/charts.js"),
     )
 
