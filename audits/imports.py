@@ -11,7 +11,10 @@ from audits.models import (
     Action,
     ActionRag,
     ActionState,
+    AuditActivity,
     AuditFinding,
+    AuditReturn,
+    ComplaintsMonth,
     ComplaintsSplit,
     FindingKind,
     Inspection,
@@ -25,7 +28,18 @@ from audits.models import (
     Survey,
 )
 from kpis.models import ReportedFigure, Unit
-from sct_monitor.importing.kinds import Fail, Parsed, Planned, Problem, choice, number, table_rows, whole
+from sct_monitor.importing.kinds import (
+    Fail,
+    Kind,
+    Parsed,
+    Planned,
+    Problem,
+    choice,
+    month,
+    number,
+    table_rows,
+    whole,
+)
 from sct_monitor.importing.reading import RawTable
 from sct_monitor.periods import Period
 from sct_monitor.record_views import DATE_FORMATS
@@ -275,3 +289,153 @@ def parse_workforce(table: RawTable, context: dict, parsed: Parsed, progress: Ca
 
     planned = Planned(ReportedFigure, ["label", "period", "source"])
     each_row(table, parsed, progress, wanted, {"label", "value", "period", "source"}, planned, bind)
+
+
+# --- audits and complaints ----------------------------------------------------------
+
+AUDIT_COUNTS = {
+    "target": (),
+    "completed": ("actual",),
+    "rated_outstanding": ("outstanding",),
+    "rated_good": ("good", "g"),
+    "rated_requires_improvement": ("requires_improvement", "ri"),
+    "rated_inadequate": ("inadequate", "i"),
+    "moderation_agreed": ("agreed",),
+    "moderation_upgraded": ("upgraded",),
+    "moderation_downgraded": ("downgraded",),
+}
+
+
+def parse_audits(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
+    """month,activity,target,completed,outstanding,good,requires_improvement,inadequate,theme and,
+    for moderations, moderation_agreed, moderation_upgraded, moderation_downgraded"""
+    wanted = {"month": (), "activity": ("service",), **AUDIT_COUNTS, "theme": ()}
+    columns, lines = table_rows(table, parsed, wanted, {"month", "activity", "completed"})
+    planned = Planned(AuditReturn, ["month", "activity"])
+    for count, (line, cells) in enumerate(lines, start=1):
+        progress(count, len(lines))
+        parsed.rows_read += 1
+        try:
+            row = {
+                "month": month("month", columns.get(cells, "month")),
+                "activity": choice("activity", columns.get(cells, "activity"), AuditActivity),
+            }
+            for name in AUDIT_COUNTS:
+                # A file without the moderation columns leaves the held moderation figures alone.
+                if name in columns.index or not name.startswith("moderation_"):
+                    row[name] = whole(name, columns.get(cells, name), blank=True)
+            if "theme" in columns.index:
+                row["theme"] = columns.get(cells, "theme")
+        except Fail as fail:
+            parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
+            continue
+        parsed.add(planned, line, row)
+    parsed.planned.append(planned)
+
+
+def parse_complaints(table: RawTable, context: dict, parsed: Parsed, progress: Callable) -> None:
+    """month,compliments,complaints,percent_responded_in_timescale"""
+    wanted = {
+        "month": (),
+        "compliments_received": ("compliments",),
+        "complaints_received": ("complaints",),
+        "percent_responded_in_timescale": (
+            "percent_in_timescale",
+            "responded_in_timescale",
+            "%_of_complaints_responded_to_in_timescales",
+        ),
+    }
+    columns, lines = table_rows(
+        table, parsed, wanted, {"month", "compliments_received", "complaints_received"}
+    )
+    planned = Planned(ComplaintsMonth, ["month"])
+    for count, (line, cells) in enumerate(lines, start=1):
+        progress(count, len(lines))
+        parsed.rows_read += 1
+        try:
+            percent = number(
+                "percent_responded_in_timescale", columns.get(cells, "percent_responded_in_timescale"), True
+            )
+            if percent is not None and not 0 <= percent <= 100:
+                raise Fail(
+                    "percent_responded_in_timescale", str(percent), "a percentage must be between 0 and 100"
+                )
+            row = {
+                "month": month("month", columns.get(cells, "month")),
+                "compliments_received": whole(
+                    "compliments_received", columns.get(cells, "compliments_received")
+                ),
+                "complaints_received": whole(
+                    "complaints_received", columns.get(cells, "complaints_received")
+                ),
+                "percent_responded_in_timescale": percent,
+            }
+        except Fail as fail:
+            parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
+            continue
+        parsed.add(planned, line, row)
+    parsed.planned.append(planned)
+
+
+KINDS = [
+    Kind(
+        "audits",
+        "Audit returns",
+        "month, activity, target, completed, outstanding, good, requires_improvement, inadequate, "
+        "moderation_agreed, moderation_upgraded, moderation_downgraded, theme",
+        parse_audits,
+    ),
+    Kind(
+        "complaints",
+        "Complaints and compliments",
+        "month, compliments, complaints, percent_responded_in_timescale",
+        parse_complaints,
+    ),
+    Kind(
+        "audit-findings",
+        "Audit findings by theme",
+        "period (2018-10 or 2018-19-q3), theme, kind (good_practice, improve or action), order, text, source",
+        parse_audit_findings,
+    ),
+    Kind(
+        "complaints-areas",
+        "Complaints by service area",
+        "period (2018-19-q3), service_area, percent, source",
+        parse_complaints_areas,
+    ),
+    Kind(
+        "inspection-items",
+        "Inspection requirements and recommendations",
+        "inspection (the number in its page's address), kind (requirement, recommendation, improvement "
+        "or strength), order, text, reference, due, state (open, met or closed), met_on, evidence, "
+        "source",
+        parse_inspection_items,
+    ),
+    Kind(
+        "plan-actions",
+        "Action and rectification plan actions",
+        "plan (the number in its page's address), order, text, owner (a role or team), due, "
+        "state (not_started, in_progress or done), rag, done_on",
+        parse_plan_actions,
+    ),
+    Kind(
+        "risks",
+        "Key risks",
+        "title, category (strategic, financial or operational), description, likelihood (1-5), "
+        "impact (1-5), trend (rising, steady or falling), owner, source, quote",
+        parse_risks,
+    ),
+    Kind(
+        "surveys",
+        "Surveys",
+        "title, period, as_at, sent, responses, findings, source, quote",
+        parse_surveys,
+    ),
+    Kind(
+        "workforce",
+        "Workforce counts",
+        "series (establishment, in_post, permanent, agency, vacancies, case_holders, asye or blank), "
+        "label, value, period, as_at, source, quote",
+        parse_workforce,
+    ),
+]

@@ -402,7 +402,7 @@ class SeedLoader:
 
     def load_dfe_mappings(self, indicators: dict[str, Indicator]) -> None:
         """The DfE mappings, read by the same rules as the dfe-mappings import and the mappings page."""
-        from sct_monitor.importing.dfe import parse_dfe_mappings
+        from kpis.dfe_imports import parse_dfe_mappings
         from sct_monitor.importing.kinds import Parsed
         from sct_monitor.importing.reading import read_table
 
