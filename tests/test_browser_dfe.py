@@ -15,7 +15,7 @@ from tests.conftest import make_user
 from tests.test_browser import axe_walk, sign_in
 
 # The signed-in browser page, as tests/test_browser.py sets it up (its fixtures, shared).
-browser, page = test_browser.browser, test_browser.page
+browser, page, csp = test_browser.browser, test_browser.page, test_browser.csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
