@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words, rank_polarities
+from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words
 from kpis.models import DfeMapping, Indicator, Polarity, Unit
 
 
@@ -79,8 +79,7 @@ def bars_for(comparison: Comparison, home_name: str) -> list[Bar]:
 
 
 def area_comparison(indicator: Indicator) -> AreaComparison | None:
-    """Five queries: the indicators, the figures, the neighbour models, the home LA's neighbours,
-    and the mappings' notes on definitions."""
+    """Six queries: comparisons' five and the mappings' notes on definitions."""
     found = sorted(comparisons([indicator.pk]), key=lambda c: c.as_at, reverse=True)
     if not found:
         return None
@@ -96,6 +95,6 @@ def area_comparison(indicator: Indicator) -> AreaComparison | None:
         home_name=settings.HOME_LA_NAME,
         region_name=settings.HOME_REGION,
         rule=model_rule_in_words(),
-        not_ranked_because=why_not_ranked(indicator, rank_polarities()[indicator.pk]),
+        not_ranked_because=why_not_ranked(indicator, found[0].rank_polarity),
         definition_notes=list(dict.fromkeys(notes)),
     )

@@ -45,7 +45,6 @@ from sct_monitor.upsert import UpsertResult, upsert
 DERIVED_PREFIX = "DfE "  # the source of every comparator computed here starts with this
 OPEN_END = date(2099, 12, 31)
 STORED_PLACES = Decimal("0.0001")
-ENGLAND_CODE = "E92000001"
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,9 @@ def suppression_meaning(code: str) -> str:
 @dataclass
 class Comparison:
     indicator_id: int
+    unit: str
+    decimal_places: int
+    rank_polarity: str  # LAIT's where a mapping states it, else the indicator's own
     as_at: date
     source: str
     model: NeighbourModel | None
@@ -110,19 +112,21 @@ def home_figure(las: dict[str, AreaValue]) -> AreaValue | None:
     return next((row for code, row in las.items() if home in member_codes(code)), None)
 
 
-def rank_polarities() -> dict[int, str]:
-    """Each indicator's polarity for rank and band: LAIT's where a mapping states it, else its own."""
-    polarities = dict(Indicator.objects.values_list("pk", "polarity"))
-    polarities.update(
-        DfeMapping.objects.exclude(rank_polarity="").values_list("indicator_id", "rank_polarity")
-    )
-    return polarities
+def indicator_facts() -> dict[int, tuple[str, int, str]]:
+    """(unit, decimal places, polarity for rank and band) by indicator: two queries. The polarity
+    is LAIT's where a mapping states it, else the indicator's own."""
+    lait = dict(DfeMapping.objects.exclude(rank_polarity="").values_list("indicator_id", "rank_polarity"))
+    return {
+        pk: (unit, places, lait.get(pk, polarity))
+        for pk, unit, places, polarity in Indicator.objects.values_list(
+            "pk", "unit", "decimal_places", "polarity"
+        )
+    }
 
 
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
-    """Every comparison for the indicators given (all when None): six queries."""
-    polarities = rank_polarities()
-    units = {pk: (unit, polarities[pk]) for pk, unit in Indicator.objects.values_list("pk", "unit")}
+    """Every comparison for the indicators given (all when None): five queries."""
+    facts = indicator_facts()
     rows = AreaValue.objects.only(
         "indicator_id", "as_at", "level", "area_code", "area_name", "value", "suppression", "source"
     ).order_by("indicator_id", "as_at")
@@ -137,12 +141,15 @@ def comparisons(indicator_ids=None, today: date | None = None) -> list[Compariso
         grouped[(row.indicator_id, row.as_at)].append(row)
     result = []
     for (indicator_id, as_at), figures in grouped.items():
-        unit, polarity = units[indicator_id]
+        unit, places, polarity = facts[indicator_id]
         las = {r.area_code: r for r in figures if r.level == GeographicLevel.LOCAL_AUTHORITY}
         home = home_figure(las)
         model = chosen_model(as_at, models, today)
         comparison = Comparison(
             indicator_id,
+            unit,
+            places,
+            polarity,
             as_at,
             figures[0].source,
             model,
@@ -177,23 +184,18 @@ def comparisons(indicator_ids=None, today: date | None = None) -> list[Compariso
 
 def computed_rows(today: date | None = None) -> list[dict]:
     """Comparator rows for rates and percentages (a count depends on each area's population)."""
-    counts = set(Indicator.objects.filter(unit=Unit.COUNT).values_list("pk", flat=True))
-    found = [c for c in comparisons(today=today) if c.indicator_id not in counts]
+    found = [c for c in comparisons(today=today) if c.unit != Unit.COUNT]
     dates = defaultdict(list)
     for c in found:
         dates[c.indicator_id].append(c.as_at)
     region = settings.HOME_REGION
-    units = {
-        pk: (unit, places)
-        for pk, unit, places in Indicator.objects.values_list("pk", "unit", "decimal_places")
-    }
     rows = []
     for c in found:
         later = sorted(d for d in dates[c.indicator_id] if d > c.as_at)
         end = later[0].replace(day=1) - timedelta(days=1) if later else OPEN_END
         source = f"{DERIVED_PREFIX}{c.source}, as at {c.as_at:%d %B %Y}"
         base = {"indicator_id": c.indicator_id, "period_start": c.as_at.replace(day=1), "period_end": end,
-                "unit": units[c.indicator_id][0], "source": source[:300],
+                "unit": c.unit, "source": source[:300],
                 "origin": ComparatorOrigin.DFE}  # fmt: skip
         candidates = [
             (Comparator.ENGLAND, c.england, "England", ""),
@@ -202,8 +204,11 @@ def computed_rows(today: date | None = None) -> list[dict]:
             else (Comparator.OTHER, c.region, region, region),
         ]
         if c.summary:
-            unit, places = units[c.indicator_id]
-            median = format_value(c.summary.median, unit, places) if c.summary.median is not None else "none"
+            median = (
+                format_value(c.summary.median, c.unit, c.decimal_places)
+                if c.summary.median is not None
+                else "none"
+            )
             note = f"{c.summary.description} ({c.model.name}); median {median}"
             candidates.append((Comparator.STATISTICAL_NEIGHBOURS, c.summary.mean, note, ""))
         for kind, value, note, name in candidates:

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from kpis.dfe_mappings import CONFLICT_FIELDS, clean_mapping, same_day_conflict
 from kpis.dfe_mappings import FIELDS as MAPPING_FIELDS
-from kpis.dfe_mappings import clean_mapping, same_day_conflict
 from kpis.dfe_rules import (
     RuleError,
     derived_rate,
@@ -27,6 +27,7 @@ from kpis.dfe_rules import (
     parse_stands_on,
     period_date,
 )
+from kpis.formatting import plain_number
 from kpis.models import AreaValue, DfeMapping, GeographicLevel, Neighbour, NeighbourModel, Suppression
 from kpis.rules import value_problem
 from sct_monitor.importing.kinds import Fail, Parsed, Planned, Problem, number
@@ -192,7 +193,7 @@ def parse_dfe_mappings(table: RawTable, context: dict, parsed: Parsed, progress:
         )
         return
     planned = Planned(DfeMapping, ["indicator_id", "column", "filters"])
-    held = list(DfeMapping.objects.values("indicator_id", "column", "filters", "stands_on"))
+    held = list(DfeMapping.objects.values(*CONFLICT_FIELDS))
     for count, (line, cells) in enumerate(table.lines[1:], start=1):
         progress(count, len(table.lines) - 1)
         raw = {
@@ -439,8 +440,9 @@ def check_publication_order(planned: Planned, parsed: Parsed, context: dict, ove
                     line, "", "",
                     f"{codes[row['indicator_id']]} {row['area_name'] or row['area_code']} "
                     f"{row['as_at']:%-d %B %Y}: "
-                    f"would replace {fmt(old)} from {old.source} (a newer publication, with figures to "
-                    f"{old.file_latest:%Y}) with {fmt_row(row)} from this file "
+                    f"would replace {figure_text(old.value, old.suppression)} from {old.source} "
+                    f"(a newer publication, with figures to {old.file_latest:%Y}) with "
+                    f"{figure_text(row['value'], row['suppression'])} from this file "
                     f"(figures to {row['file_latest']:%Y}). "
                     "Tick ‘Replace figures from newer publications’ (--override-older) if this is meant",
                 )
@@ -468,9 +470,5 @@ def check_publication_order(planned: Planned, parsed: Parsed, context: dict, ove
         )
 
 
-def fmt(row: AreaValue) -> str:
-    return f"{row.value.normalize():f}" if row.value is not None else f"code {row.suppression}"
-
-
-def fmt_row(row: dict) -> str:
-    return f"{row['value'].normalize():f}" if row["value"] is not None else f"code {row['suppression']}"
+def figure_text(value: Decimal | None, suppression: str) -> str:
+    return plain_number(value) if value is not None else f"code {suppression}"

@@ -159,18 +159,20 @@ def mapping_as_text(mapping: DfeMapping) -> dict[str, str]:
     }
 
 
+CONFLICT_FIELDS = ("indicator_id", "column", "filters", "stands_on")
+
+
 def same_day_conflict(row: dict, others) -> str:
-    """Why ``row`` cannot sit beside the ``others`` (dicts or mappings), or "": one indicator takes
-    one figure for each area on each day, so two columns standing on the same day would collide."""
+    """Why ``row`` cannot sit beside the ``others`` (dicts of CONFLICT_FIELDS), or "": one indicator
+    takes one figure for each area on each day, so two columns standing on the same day collide."""
     for other in others:
-        get = other.get if isinstance(other, dict) else lambda name, o=other: getattr(o, name)
-        if get("indicator_id") != row["indicator_id"] or get("stands_on") != row["stands_on"]:
+        if (other["indicator_id"], other["stands_on"]) != (row["indicator_id"], row["stands_on"]):
             continue
-        if (get("column"), get("filters")) == (row["column"], row["filters"]):
+        if (other["column"], other["filters"]) == (row["column"], row["filters"]):
             continue  # the same mapping, being changed
         return (
-            f"this indicator is already fed on {row['stands_on']} by the column {get('column')}"
-            + (f" [{get('filters')}]" if get("filters") else "")
+            f"this indicator is already fed on {row['stands_on']} by the column {other['column']}"
+            + (f" [{other['filters']}]" if other["filters"] else "")
             + "; one indicator takes one figure a day, so change that mapping or its day instead"
         )
     return ""

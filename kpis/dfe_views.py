@@ -11,10 +11,17 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from kpis.dfe_comparators import model_rule_in_words, refresh_dfe_comparators
-from kpis.dfe_mappings import FIELDS, REQUIRED, clean_mapping, mapping_as_text, same_day_conflict
+from kpis.dfe_mappings import (
+    CONFLICT_FIELDS,
+    FIELDS,
+    REQUIRED,
+    clean_mapping,
+    mapping_as_text,
+    same_day_conflict,
+)
 from kpis.dfe_rules import describe_stands_on, parse_filters, parse_stands_on
 from kpis.models import DfeMapping, Indicator, NeighbourModel
-from sct_monitor.record_views import DayField
+from sct_monitor.record_views import DayField, InvalidIsBadRequest
 
 LABELS = {
     "indicator_code": ("Indicator", "The code of the indicator the column feeds, such as 13 or CLA-RATE."),
@@ -98,7 +105,7 @@ class DfeMappingForm(forms.Form):
                 self.add_error(
                     "column", "This indicator already has a mapping of this column with these rows"
                 )
-            elif conflict := same_day_conflict(row, others):
+            elif conflict := same_day_conflict(row, others.values(*CONFLICT_FIELDS)):
                 self.add_error("stands_on", conflict[0].upper() + conflict[1:])
         self.row = row
         return data
@@ -123,7 +130,7 @@ class MappingListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class MappingFormView(PermissionRequiredMixin, FormView):
+class MappingFormView(InvalidIsBadRequest, PermissionRequiredMixin, FormView):
     form_class = DfeMappingForm
     template_name = "records/form.html"
     instance: DfeMapping | None = None
@@ -140,11 +147,6 @@ class MappingFormView(PermissionRequiredMixin, FormView):
             "file is imported.",
         )
         return context
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
     def form_valid(self, form):
         mapping = self.instance or DfeMapping()
@@ -213,7 +215,7 @@ class NeighbourModelForm(forms.ModelForm):
         }
 
 
-class NeighbourModelUpdateView(PermissionRequiredMixin, FormView):
+class NeighbourModelUpdateView(InvalidIsBadRequest, PermissionRequiredMixin, FormView):
     permission_required = "kpis.change_neighbourmodel"
     form_class = NeighbourModelForm
     template_name = "records/form.html"
@@ -237,11 +239,6 @@ class NeighbourModelUpdateView(PermissionRequiredMixin, FormView):
             f"{model_rule_in_words()}.",
         )
         return context
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
     def form_valid(self, form):
         with transaction.atomic():

@@ -140,12 +140,12 @@ COMPARISON_COLUMNS = [
 ]  # fmt: skip
 
 
-def comparison_rows(found: list, codes: dict[int, str], rule: str, counts: set[int]) -> list[list]:
+def comparison_rows(found: list, codes: dict[int, str], rule: str) -> list[list]:
     """One row per indicator and date, as the comparators download gives it. A count has no SN
     average (it depends on each area's population), as on the indicator's page."""
     rows = []
     for c in sorted(found, key=lambda c: (codes[c.indicator_id], c.as_at)):
-        summary, ranking = (None if c.indicator_id in counts else c.summary), c.ranking
+        summary, ranking = (None if c.unit == Unit.COUNT else c.summary), c.ranking
         rows.append([
             codes[c.indicator_id], c.as_at,
             c.home.value if c.home else None, c.home.suppression if c.home else "",
@@ -175,8 +175,7 @@ class ComparatorSourcesView(PermissionRequiredMixin, TemplateView):
                     raise Http404(f"No indicator with the code {wanted}")
             codes = dict(indicators.values_list("pk", "code"))
             rule = settings.SN_MODEL_RULE
-            counts = set(indicators.filter(unit=Unit.COUNT).values_list("pk", flat=True))
-            rows = comparison_rows(comparisons(list(codes)), codes, rule, counts)
+            rows = comparison_rows(comparisons(list(codes)), codes, rule)
             name = f"comparators-{wanted}.csv" if wanted else "comparators.csv"
             return csv_response(COMPARISON_COLUMNS, rows, name)
         if request.GET.get("format"):

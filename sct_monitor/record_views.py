@@ -53,7 +53,16 @@ def with_day_fields(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     return form_class
 
 
-class RecordFormMixin(PermissionRequiredMixin):
+class InvalidIsBadRequest:
+    """A form view that answers 400 when its form is refused, so tests and tools can tell."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class RecordFormMixin(InvalidIsBadRequest, PermissionRequiredMixin):
     template_name = "records/form.html"
     title = ""
     back_url = ""
@@ -68,11 +77,6 @@ class RecordFormMixin(PermissionRequiredMixin):
         form.instance._change_reason = f"{self.title} (in the service)"[:100]
         response = super().form_valid(form)
         messages.success(self.request, f"Saved: {form.instance}.")
-        return response
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
         return response
 
     def get_success_url(self) -> str:
