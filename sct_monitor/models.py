@@ -87,3 +87,20 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_section_display()}"
+
+
+class DataVersion(models.Model):
+    """One row whose number every committed write to the service's data advances.
+
+    Database triggers (installed after every migrate by ``sct_monitor.data_version``) bump it in
+    the writing transaction, so the new number becomes visible exactly when the write does, on
+    every app server at once. Cached pages are keyed on it.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

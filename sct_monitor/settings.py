@@ -98,9 +98,26 @@ MIDDLEWARE = [
     "sct_monitor.signin.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Axes last, so that it sees authentication results.
+    # Axes after the rest, so that it sees authentication results.
     "axes.middleware.AxesMiddleware",
+    # Last: serves a stored board page (or a 304) once sign-in, timeouts and roles are settled.
+    "sct_monitor.page_cache.PageCacheMiddleware",
 ]
+
+# Board pages are kept in each app server's memory, keyed on the data version that every write
+# advances (sct_monitor/page_cache.py), so a copy is never stale, whichever server wrote.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 300)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1024 * 1024)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": None,  # a copy is only ever replaced by a newer version, never timed out
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
+    },
+}
 
 ROOT_URLCONF = "sct_monitor.urls"
 WSGI_APPLICATION = "sct_monitor.wsgi.application"

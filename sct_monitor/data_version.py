@@ -1,0 +1,129 @@
+"""The data version: a number that every write to the data advances, read in one query.
+
+Triggers keep it, not application code, so no write can forget it: a bulk update, an import's
+set-based SQL, the admin, a migration or a hand-run statement all advance it. On PostgreSQL the
+trigger runs once per statement; SQLite has only row triggers, so there it runs once per row.
+
+The bump happens inside the writing transaction, so a reader sees the new number only once the
+new data is committed too. A page rendered after reading number N shows data at least as new as
+N, which is what makes a cache keyed on it safe when several app servers share the database.
+"""
+
+from django.apps import apps
+from django.db import connection
+
+from sct_monitor.models import DataVersion
+
+# Tables whose writes can change what a page shows: every table of the data apps and of this
+# app (reports' narrative, import logs); the users whose names pages print; and the groups and
+# permissions that make a role, so that what a user may see is cached on the version too.
+WATCHED_APPS = ("kpis", "audits", "finance", "sct_monitor")
+WATCHED_EXTRA_TABLES = (
+    "auth_user",
+    "auth_group",
+    "auth_permission",
+    "auth_user_groups",
+    "auth_group_permissions",
+    "auth_user_user_permissions",
+)
+# Only these columns' updates count (a sign-in updates last_login, which no page shows).
+WATCHED_COLUMNS = {"auth_user": ("username", "is_superuser", "is_active")}
+VERSION_ROW = 1
+FUNCTION = "sct_advance_data_version"
+TRIGGER = "sct_data_version"
+
+
+def watched_tables() -> list[str]:
+    tables = {
+        model._meta.db_table
+        for app in WATCHED_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model is not DataVersion
+    }
+    return sorted(tables | set(WATCHED_EXTRA_TABLES))
+
+
+def current_version() -> int | None:
+    """The committed data version; None if its row is missing (a flushed test database).
+
+    Plain SQL: it runs on every cached page, where the ORM's query building would be most of it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {DataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def postgresql_statements(tables: list[str]) -> list[str]:
+    version_table = DataVersion._meta.db_table
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {version_table} SET number = number + 1 WHERE id = {VERSION_ROW};
+            RETURN NULL;
+        END $$"""
+    ]
+    for table in tables:
+        columns = WATCHED_COLUMNS.get(table)
+        update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+        statements.append(
+            f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
+            f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()'
+        )
+    return statements
+
+
+def sqlite_statements(tables: list[str]) -> list[str]:
+    version_table = DataVersion._meta.db_table
+    statements = []
+    for table in tables:
+        columns = WATCHED_COLUMNS.get(table)
+        update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+        for operation in ("INSERT", update, "DELETE"):
+            name = f"{TRIGGER}_{table}_{operation.split()[0].lower()}"
+            statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
+            statements.append(
+                f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" '
+                f"BEGIN UPDATE {version_table} SET number = number + 1 WHERE id = {VERSION_ROW}; END"
+            )
+    return statements
+
+
+def install_triggers(using: str = "default") -> int:
+    """Create (or replace) the version row and the triggers on every watched table that exists.
+
+    Run after every migrate, so tables added later are watched too; safe to repeat.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    if DataVersion._meta.db_table not in existing:
+        return 0
+    tables = [table for table in watched_tables() if table in existing]
+    if conn.vendor == "postgresql":
+        statements = postgresql_statements(tables)
+    elif conn.vendor == "sqlite":
+        statements = sqlite_statements(tables)
+    else:
+        raise NotImplementedError(f"no data-version triggers for {conn.vendor}")
+    with conn.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    DataVersion.objects.using(using).get_or_create(pk=VERSION_ROW)
+    return len(tables)
+
+
+def installed_trigger_tables() -> set[str]:
+    """The tables that carry the trigger now (for checks and tests)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name = %s",
+                [TRIGGER],
+            )
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{TRIGGER}_%"],
+            )
+        return {row[0] for row in cursor.fetchall()}

@@ -1,0 +1,269 @@
+"""Board pages kept once rendered, for as long as the data they show is unchanged.
+
+A page is stored under what decides its content: the address with its query, the user's role
+and permissions, today's date and the data version (``sct_monitor.data_version``), which every
+committed write advances. Nothing stale can be served: after any write the version differs, so
+the next request renders afresh. Each app server keeps its own copy in memory; because the
+version is read from the shared database on every request, a write through one server is seen
+by the next request to any other.
+
+Only two things in a page differ between users with the same role: the name in the header and
+the CSRF token of the sign-out form. The stored copy keeps them as slots, filled per request.
+
+Pages also carry an ETag built from the same key and the user's own slots, with
+``Cache-Control: no-cache``, so a browser that already holds the page gets a 304 and no body.
+"""
+
+import hashlib
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import escape
+
+from sct_monitor.data_version import current_version
+from sct_monitor.roles import role_of
+
+# The read-only pages every role reads most (view names as ``reverse`` spells them).
+CACHED_VIEWS = frozenset(
+    {
+        "home",
+        "kpis:indicator_list",
+        "kpis:indicator_detail",
+        "reports:list",
+        "reports:detail",
+    }
+)
+CACHE_ALIAS = "pages"
+STATUS_HEADER = "X-Page-Cache"
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+USER_SLOT, CSRF_SLOT = "user", "csrf"
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
+LAST_BLOCK = b"\x01\x00\x00\xff\xff"  # an empty stored block marked final
+
+
+def deflate_piece(data: bytes) -> bytes:
+    """Raw deflate blocks for one piece, ended on a byte boundary and not final, so that pieces
+    and stored blocks can follow one another in one stream (a fresh compressor never refers back
+    past its own start)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def stored_blocks(data: bytes) -> bytes:
+    """``data`` as uncompressed deflate blocks: a per-user value such as the CSRF token is sent
+    as it is, so it can never change the size of what is compressed (no BREACH-style guessing)."""
+    out = []
+    for start in range(0, len(data), 65535):
+        chunk = data[start : start + 65535]
+        out.append(b"\x00" + struct.pack("<HH", len(chunk), 0xFFFF ^ len(chunk)) + chunk)
+    return b"".join(out)
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendered page cut at its per-user slots: text, slot, text, slot, ..., text; the text
+    pieces kept compressed too, so that a stored page is sent gzipped without compressing it."""
+
+    pieces: tuple[bytes, ...]
+    deflated: tuple[bytes, ...]
+    slots: tuple[str, ...]
+    content_type: str
+
+    @classmethod
+    def of(cls, pieces: tuple[str, ...], slots: tuple[str, ...], content_type: str) -> "StoredPage":
+        encoded = tuple(piece.encode() for piece in pieces)
+        return cls(encoded, tuple(deflate_piece(piece) for piece in encoded), slots, content_type)
+
+    def fill(self, values: dict[str, bytes]) -> bytes:
+        parts = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            parts += [values[slot], piece]
+        return b"".join(parts)
+
+    def fill_gzipped(self, values: dict[str, bytes]) -> bytes:
+        crc, size = zlib.crc32(self.pieces[0]), len(self.pieces[0])
+        parts = [GZIP_HEADER, self.deflated[0]]
+        for slot, piece, deflated in zip(self.slots, self.pieces[1:], self.deflated[1:], strict=True):
+            value = values[slot]
+            crc, size = zlib.crc32(piece, zlib.crc32(value, crc)), size + len(value) + len(piece)
+            parts += [stored_blocks(value), deflated]
+        parts += [LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+        return b"".join(parts)
+
+
+def signed_in_text(username: str) -> str:
+    return f"Signed in as {escape(username)}"
+
+
+def cut_into_slots(html: str, username: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The page's pieces around its user name (first occurrence, in the header) and every CSRF
+    token; None if the header is not where expected, in which case the page is not stored."""
+    header = signed_in_text(username)
+    at = html.find(header)
+    if at < 0:
+        return None
+    name_start = at + len("Signed in as ")
+    cuts = [(name_start, at + len(header), USER_SLOT)]
+    cuts += [(m.start(1) + len(m.group(1)), m.start(2), CSRF_SLOT) for m in CSRF_VALUE.finditer(html)]
+    cuts.sort()
+    pieces, slots, position = [], [], 0
+    for start, end, slot in cuts:
+        pieces.append(html[position:start])
+        slots.append(slot)
+        position = end
+    pieces.append(html[position:])
+    return tuple(pieces), tuple(slots)
+
+
+# (user id, data version) -> the user's role and permissions, as the page key spells them. Groups
+# and permissions are watched tables, so a change to either advances the version and is seen.
+_access_by_version: dict[tuple[int, int], str] = {}
+ACCESS_ENTRIES = 2000
+
+
+def access_of(user, version: int) -> str:
+    """The user's role and permissions, read once per data version rather than per request."""
+    known = _access_by_version.get((user.pk, version))
+    if known is None:
+        if len(_access_by_version) >= ACCESS_ENTRIES:
+            _access_by_version.clear()
+        known = f"{role_of(user) or ''}\n" + ",".join(sorted(user.get_all_permissions()))
+        _access_by_version[(user.pk, version)] = known
+    return known
+
+
+def page_key(request: HttpRequest, version: int) -> str:
+    """Everything a cached page's content depends on, hashed."""
+    user = request.user
+    parts = [
+        str(version),
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+        "superuser" if user.is_superuser else "",
+        access_of(user, version),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+
+
+def etag_for(key: str, request: HttpRequest) -> str:
+    """The page's key plus what is this user's own: the name shown and the CSRF secret the
+    form's token is made from (a new sign-in rotates it, so an old copy is never reused), and
+    the encoding, since gzipped and plain bytes are different representations."""
+    own = "\n".join(
+        [key, str(request.user.pk), request.user.get_username(), request.META.get("CSRF_COOKIE", ""),
+         "gzip" if accepts_gzip(request) else ""]
+    )  # fmt: skip
+    return '"' + hashlib.sha256(own.encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    """If-None-Match may list several tags; GZipMiddleware weakens ours to W/"..."."""
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in offered
+
+
+def has_pending_messages(request: HttpRequest) -> bool:
+    # len() loads the messages without marking them shown.
+    return len(get_messages(request)) > 0
+
+
+def storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and "Content-Disposition" not in response
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+    )
+
+
+class PageCacheMiddleware:
+    """Serves a stored copy of a cached view's page, or a 304, while the data is unchanged.
+
+    Runs last, after sign-in and timeouts are enforced. A stored copy was rendered by the view
+    for a user with the same permissions, so its own permission check had already passed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[CACHE_ALIAS]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        pending = getattr(request, "_page_cache", None)
+        if pending is None:
+            return response
+        key, _ = pending
+        if storable(response):
+            cut = cut_into_slots(response.content.decode(response.charset), request.user.get_username())
+            if cut is not None:
+                self.cache.set(key, StoredPage.of(*cut, response["Content-Type"]))
+                # The tag is made now: rendering may have given the browser its first CSRF secret.
+                return self.finish(response, etag_for(key, request), "miss")
+        response[STATUS_HEADER] = "bypass"
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not self.applies(request):
+            return None
+        version = current_version()
+        if version is None:
+            return None
+        key = page_key(request, version)
+        etag = etag_for(key, request)
+        if etag_matches(request, etag):
+            return self.finish(HttpResponseNotModified(), etag, "not-modified")
+        stored = self.cache.get(key)
+        if stored is None:
+            request._page_cache = (key, etag)  # the view renders it; __call__ stores it
+            return None
+        return self.finish(self.stored_response(request, stored), etag, "hit")
+
+    @staticmethod
+    def stored_response(request: HttpRequest, stored: StoredPage) -> HttpResponse:
+        slots = {
+            USER_SLOT: escape(request.user.get_username()).encode(),
+            CSRF_SLOT: get_token(request).encode(),
+        }
+        if not accepts_gzip(request):
+            return HttpResponse(stored.fill(slots), content_type=stored.content_type)
+        response = HttpResponse(stored.fill_gzipped(slots), content_type=stored.content_type)
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves an encoded response alone
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+    @staticmethod
+    def applies(request: HttpRequest) -> bool:
+        match = request.resolver_match
+        return (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and match is not None
+            and match.view_name in CACHED_VIEWS
+            and request.user.is_authenticated
+            and not has_pending_messages(request)
+        )
+
+    @staticmethod
+    def finish(response: HttpResponse, etag: str, outcome: str) -> HttpResponse:
+        response["ETag"] = etag
+        response[STATUS_HEADER] = outcome
+        # Keep a copy, but ask before using it: an unchanged page then costs a 304.
+        patch_cache_control(response, no_cache=True)
+        return response
