@@ -126,21 +126,26 @@ def cut_into_slots(html: str, username: str) -> tuple[tuple[str, ...], tuple[str
     return tuple(pieces), tuple(slots)
 
 
-# (user id, data version) -> the user's role and permissions, as the page key spells them. Groups
-# and permissions are watched tables, so a change to either advances the version and is seen.
-_access_by_version: dict[tuple[int, int], str] = {}
+# (user id, data version) -> the user's role and permissions. Groups and permissions are watched
+# tables, so a change to either advances the version and is read afresh.
+_access_by_version: dict[tuple[int, int], tuple[str, frozenset[str]]] = {}
 ACCESS_ENTRIES = 2000
 
 
 def access_of(user, version: int) -> str:
-    """The user's role and permissions, read once per data version rather than per request."""
+    """The user's role and permissions as the page key spells them, read once per data version
+    rather than per request. The permissions are handed to Django's own per-request cache too, so
+    later checks in this request (the response headers') ask nothing of the database."""
     known = _access_by_version.get((user.pk, version))
     if known is None:
         if len(_access_by_version) >= ACCESS_ENTRIES:
             _access_by_version.clear()
-        known = f"{role_of(user) or ''}\n" + ",".join(sorted(user.get_all_permissions()))
+        known = (role_of(user) or "", frozenset(user.get_all_permissions()))
         _access_by_version[(user.pk, version)] = known
-    return known
+    elif not user.is_superuser:
+        user._perm_cache = set(known[1])  # ModelBackend's cache of all the user's permissions
+    role, permissions = known
+    return f"{role}\n" + ",".join(sorted(permissions))
 
 
 def page_key(request: HttpRequest, version: int) -> str:

@@ -20,6 +20,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Each test's writes are rolled back, so the data version can come round to a number an
+    # earlier test's page was stored under; each test starts with no stored page.
+    from django.core.cache import caches
+
+    from sct_monitor import page_cache
+
+    caches[page_cache.CACHE_ALIAS].clear()
+    page_cache._access_by_version.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Hashed static names need collectstatic first; tests render templates without it.
     settings.STORAGES = {

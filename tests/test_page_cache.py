@@ -1,0 +1,202 @@
+"""Board pages are kept while the data is unchanged, and never once it has changed."""
+
+import gzip
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
+
+from kpis.models import Indicator
+from sct_monitor.page_cache import StoredPage, cut_into_slots, stored_blocks
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+SCORECARD = "/kpis/?month=2022-06"
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def signed_in(username: str, role: str, **client_options) -> Client:
+    client = Client(**client_options)
+    client.force_login(make_user(username, role))
+    return client
+
+
+@pytest.fixture
+def board():
+    return signed_in("reader", "Board member")
+
+
+def outcome(response) -> str:
+    return response.get("X-Page-Cache", "")
+
+
+def without_tokens(content: bytes) -> bytes:
+    return TOKEN.sub(b"", content)
+
+
+@pytest.mark.parametrize("path", ["/", SCORECARD, "/kpis/13/", "/reports/", "/reports/2022-06/"])
+def test_a_board_page_shown_again_comes_from_the_cache_unchanged(board, path):
+    first = board.get(path)
+    second = board.get(path)
+    assert (outcome(first), outcome(second)) == ("miss", "hit")
+    assert without_tokens(second.content) == without_tokens(first.content)
+
+
+def test_a_write_that_sends_no_signal_is_shown_on_the_next_view(board):
+    assert b"Renamed for the test" not in board.get(SCORECARD).content
+    Indicator.objects.filter(code="13").update(title="Renamed for the test")
+    after = board.get(SCORECARD)
+    assert outcome(after) == "miss"
+    assert b"Renamed for the test" in after.content
+
+
+def test_a_write_rolled_back_leaves_the_stored_page_in_use(board):
+    board.get(SCORECARD)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Indicator.objects.filter(code="13").update(title="Never committed")
+        raise RuntimeError("rolled back")
+    again = board.get(SCORECARD)
+    assert outcome(again) == "hit"
+    assert b"Never committed" not in again.content
+
+
+def test_each_board_member_sees_their_own_name_on_a_stored_page(board):
+    another = signed_in("another-reader", "Board member")  # a new user is a write: made first
+    board.get(SCORECARD)
+    other = another.get(SCORECARD)
+    assert outcome(other) == "hit"
+    assert b"Signed in as another-reader" in other.content
+    assert b"Signed in as reader" not in other.content
+
+
+def test_an_officer_is_never_given_a_page_stored_for_a_board_member(board):
+    officer_client = signed_in("officer", "Performance officer")
+    board.get(SCORECARD)
+    officer = officer_client.get(SCORECARD)
+    assert outcome(officer) == "miss"
+    assert b"(Performance officer)" in officer.content
+
+
+def test_a_user_whose_role_is_taken_away_is_refused_not_given_the_stored_page(board):
+    assert board.get(SCORECARD).status_code == 200
+    user = get_user_model().objects.get(username="reader")
+    user.groups.remove(Group.objects.get(name="Board member"))
+    assert board.get(SCORECARD).status_code == 403
+
+
+def test_the_sign_out_form_on_a_stored_page_carries_a_working_token():
+    client = signed_in("reader", "Board member", enforce_csrf_checks=True)
+    client.get(SCORECARD)
+    stored = client.get(SCORECARD)
+    assert outcome(stored) == "hit"
+    token = TOKEN.search(stored.content).group(1).decode()
+    signed_out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 200  # signed out (a refused token would be a 403)
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_unchanged_page_asked_for_again_with_its_etag_costs_a_304(board):
+    board.get(SCORECARD)
+    etag = board.get(SCORECARD)["ETag"]
+    again = board.get(SCORECARD, HTTP_IF_NONE_MATCH=f"W/{etag}")
+    assert again.status_code == 304
+    assert again.content == b""
+    assert "no-cache" in again["Cache-Control"]
+
+
+def test_after_a_write_the_old_etag_gets_the_new_page(board):
+    board.get(SCORECARD)
+    etag = board.get(SCORECARD)["ETag"]
+    Indicator.objects.filter(code="13").update(title="Renamed for the test")
+    again = board.get(SCORECARD, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    assert b"Renamed for the test" in again.content
+    assert again["ETag"] != etag
+
+
+def test_another_users_etag_does_not_match(board):
+    another = signed_in("another-reader", "Board member")
+    board.get(SCORECARD)
+    etag = board.get(SCORECARD)["ETag"]
+    other = another.get(SCORECARD, HTTP_IF_NONE_MATCH=etag)
+    assert (other.status_code, outcome(other)) == (200, "hit")
+
+
+def test_a_stored_page_sent_gzipped_unzips_to_the_page(board):
+    plain = board.get(SCORECARD)
+    zipped = board.get(SCORECARD, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert outcome(zipped) == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert len(zipped.content) < len(plain.content) / 5
+    assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(plain.content)
+
+
+def test_a_download_is_never_stored(board):
+    for _ in range(2):
+        response = board.get(f"{SCORECARD}&format=csv")
+        assert response["Content-Type"].startswith("text/csv")
+        assert outcome(response) == "bypass"
+
+
+def test_a_page_that_is_not_found_is_not_stored(board):
+    for _ in range(2):
+        response = board.get("/kpis/NO-SUCH-CODE/")
+        assert response.status_code == 404
+        assert outcome(response) in ("", "bypass")
+
+
+def test_pages_other_than_the_board_pages_are_not_cached(board):
+    assert outcome(board.get("/help/statuses/")) == ""
+
+
+def test_a_stored_page_is_served_in_three_queries(board, django_assert_num_queries):
+    board.get(SCORECARD)
+    with django_assert_num_queries(3):  # the session, the user and the data version
+        assert outcome(board.get(SCORECARD)) == "hit"
+
+
+def test_switched_off_every_view_is_rendered(board, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    board.get(SCORECARD)
+    assert outcome(board.get(SCORECARD)) == ""
+
+
+# --- the stored page's pieces ----------------------------------------------------------------------
+
+
+def test_a_page_is_cut_at_the_header_name_and_every_csrf_token_only():
+    html = (
+        '<header><span>Signed in as a&amp;b (Board member)</span>'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="T1"></header>'
+        "<p>Signed in as a&amp;b is quoted here too</p>"
+        '<input type="hidden" name="csrfmiddlewaretoken" value="T2">'
+    )
+    pieces, slots = cut_into_slots(html, "a&b")
+    assert slots == ("user", "csrf", "csrf")
+    page = StoredPage.of(pieces, slots, "text/html")
+    filled = page.fill({"user": b"x", "csrf": b"NEW"}).decode()
+    assert filled.startswith("<header><span>Signed in as x (Board member)")
+    assert "Signed in as a&amp;b is quoted here too" in filled
+    assert filled.count('value="NEW"') == 2
+
+
+def test_a_page_without_the_signed_in_header_is_not_cut():
+    assert cut_into_slots("<p>no header</p>", "reader") is None
+
+
+@pytest.mark.parametrize("value", [b"", b"short", b"x" * 70000])
+def test_the_gzipped_page_unzips_to_the_filled_page_whatever_the_slot_holds(value):
+    page = StoredPage.of(("<a>" * 5000, "<b>", ""), ("user", "csrf"), "text/html")
+    values = {"user": value, "csrf": b"token"}
+    assert gzip.decompress(page.fill_gzipped(values)) == page.fill(values)
+
+
+def test_a_value_is_sent_in_stored_blocks_of_at_most_65535_bytes():
+    blocks = stored_blocks(b"y" * 65536)
+    assert blocks[:5] == b"\x00\xff\xff\x00\x00"
+    assert blocks[5 + 65535 : 5 + 65535 + 5] == b"\x00\x01\x00\xfe\xff"
