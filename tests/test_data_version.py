@@ -5,7 +5,12 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from kpis.models import Indicator, MonthlyValue
-from sct_monitor.data_version import current_version, install_triggers, installed_trigger_tables, watched_tables
+from sct_monitor.data_version import (
+    current_version,
+    install_triggers,
+    installed_trigger_tables,
+    watched_tables,
+)
 from sct_monitor.models import DataVersion
 from tests.conftest import make_user
 
@@ -14,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_every_table_of_the_data_apps_and_the_roles_carries_the_trigger():
     tables = set(watched_tables())
-    assert {"kpis_monthlyvalue", "kpis_historicalmonthlyvalue", "audits_auditreturn", "auth_user_groups"} <= tables
+    assert {
+        "kpis_monthlyvalue",
+        "kpis_historicalmonthlyvalue",
+        "audits_auditreturn",
+        "auth_user_groups",
+    } <= tables
     assert installed_trigger_tables() == tables
 
 

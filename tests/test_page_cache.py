@@ -171,7 +171,7 @@ def test_switched_off_every_view_is_rendered(board, settings):
 
 def test_a_page_is_cut_at_the_header_name_and_every_csrf_token_only():
     html = (
-        '<header><span>Signed in as a&amp;b (Board member)</span>'
+        "<header><span>Signed in as a&amp;b (Board member)</span>"
         '<input type="hidden" name="csrfmiddlewaretoken" value="T1"></header>'
         "<p>Signed in as a&amp;b is quoted here too</p>"
         '<input type="hidden" name="csrfmiddlewaretoken" value="T2">'
