@@ -43,14 +43,15 @@ def watched_tables() -> list[str]:
     return sorted(tables | set(WATCHED_EXTRA_TABLES))
 
 
-def current_version() -> int | None:
-    """The committed data version; None if its row is missing (a flushed test database).
+def current_version() -> str | None:
+    """The committed data version, as ``number@stamp``; None if its row is missing (a flushed
+    test database).
 
     Plain SQL: it runs on every cached page, where the ORM's query building would be most of it."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {DataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW])
+        cursor.execute(f"SELECT number, stamp FROM {DataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW])
         row = cursor.fetchone()
-    return row[0] if row else None
+    return f"{row[0]}@{row[1]}" if row else None
 
 
 def postgresql_statements(tables: list[str]) -> list[str]:
@@ -58,7 +59,8 @@ def postgresql_statements(tables: list[str]) -> list[str]:
     statements = [
         f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE {version_table} SET number = number + 1 WHERE id = {VERSION_ROW};
+            UPDATE {version_table} SET number = number + 1, stamp = clock_timestamp()::text
+            WHERE id = {VERSION_ROW};
             RETURN NULL;
         END $$"""
     ]
@@ -83,7 +85,8 @@ def sqlite_statements(tables: list[str]) -> list[str]:
             statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
             statements.append(
                 f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" '
-                f"BEGIN UPDATE {version_table} SET number = number + 1 WHERE id = {VERSION_ROW}; END"
+                f"BEGIN UPDATE {version_table} SET number = number + 1, "
+                f"stamp = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = {VERSION_ROW}; END"
             )
     return statements
 

@@ -98,6 +98,9 @@ class DataVersion(models.Model):
     """
 
     number = models.BigIntegerField(default=0)
+    # When it last moved, by the database's clock: if a backup is restored the number goes back,
+    # but the time of the next write is later than any before, so no (number, stamp) recurs.
+    stamp = models.CharField(max_length=40, default="")
 
     class Meta:
         verbose_name = "data version"

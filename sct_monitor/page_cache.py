@@ -128,11 +128,11 @@ def cut_into_slots(html: str, username: str) -> tuple[tuple[str, ...], tuple[str
 
 # (user id, data version) -> the user's role and permissions. Groups and permissions are watched
 # tables, so a change to either advances the version and is read afresh.
-_access_by_version: dict[tuple[int, int], tuple[str, frozenset[str]]] = {}
+_access_by_version: dict[tuple[int, str], tuple[str, frozenset[str]]] = {}
 ACCESS_ENTRIES = 2000
 
 
-def access_of(user, version: int) -> str:
+def access_of(user, version: str) -> str:
     """The user's role and permissions as the page key spells them, read once per data version
     rather than per request. The permissions are handed to Django's own per-request cache too, so
     later checks in this request (the response headers') ask nothing of the database."""
@@ -148,11 +148,11 @@ def access_of(user, version: int) -> str:
     return f"{role}\n" + ",".join(sorted(permissions))
 
 
-def page_key(request: HttpRequest, version: int) -> str:
+def page_key(request: HttpRequest, version: str) -> str:
     """Everything a cached page's content depends on, hashed."""
     user = request.user
     parts = [
-        str(version),
+        version,
         timezone.localdate().isoformat(),
         request.get_full_path(),
         "superuser" if user.is_superuser else "",

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from kpis.models import Indicator, MonthlyValue
+from sct_monitor.data_version import current_version as version_text
 from sct_monitor.data_version import (
-    current_version,
     install_triggers,
     installed_trigger_tables,
     watched_tables,
@@ -15,6 +15,10 @@ from sct_monitor.models import DataVersion
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+def current_version() -> int:
+    return int(version_text().split("@")[0])
 
 
 def test_every_table_of_the_data_apps_and_the_roles_carries_the_trigger():
@@ -84,9 +88,19 @@ def test_renaming_a_user_or_changing_a_role_advances_the_version():
     assert current_version() > after_rename
 
 
+def test_each_write_stamps_the_version_with_the_databases_clock_so_a_restored_number_never_recurs():
+    Indicator.objects.filter(code="13").update(title="First")
+    first = version_text()
+    DataVersion.objects.update(number=DataVersion.objects.get().number - 1)  # as a restored backup
+    Indicator.objects.filter(code="13").update(title="Second")
+    second = version_text()
+    assert second.split("@")[0] == first.split("@")[0]
+    assert second != first
+
+
 def test_installing_again_restores_a_missing_version_row_and_changes_nothing_else():
     DataVersion.objects.all().delete()
-    assert current_version() is None
+    assert version_text() is None
     assert install_triggers() == len(watched_tables())
     assert current_version() == 0
     assert installed_trigger_tables() == set(watched_tables())

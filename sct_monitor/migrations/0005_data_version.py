@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.BigIntegerField(default=0)),
+                ('stamp', models.CharField(default='', max_length=40)),
             ],
             options={
                 'verbose_name': 'data version',
