@@ -162,8 +162,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with one plain statement (sessions.py).
+    "sct_monitor.sessions.AccountBackend",
 ]
+SESSION_ENGINE = "sct_monitor.sessions"
 # Applied when a password is set through a form (password change, the administration pages).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
