@@ -10,7 +10,7 @@ N, which is what makes a cache keyed on it safe when several app servers share t
 """
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections
 
 from sct_monitor.models import DataVersion
 
@@ -96,8 +96,6 @@ def install_triggers(using: str = "default") -> int:
 
     Run after every migrate, so tables added later are watched too; safe to repeat.
     """
-    from django.db import connections
-
     conn = connections[using]
     existing = set(conn.introspection.table_names())
     if DataVersion._meta.db_table not in existing:

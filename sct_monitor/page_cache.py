@@ -142,7 +142,7 @@ def access_of(user, version: str) -> str:
             _access_by_version.clear()
         known = (role_of(user) or "", frozenset(user.get_all_permissions()))
         _access_by_version[(user.pk, version)] = known
-    elif not user.is_superuser:
+    else:
         user._perm_cache = set(known[1])  # ModelBackend's cache of all the user's permissions
     role, permissions = known
     return f"{role}\n" + ",".join(sorted(permissions))
@@ -211,10 +211,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        pending = getattr(request, "_page_cache", None)
-        if pending is None:
+        key = getattr(request, "_page_cache_key", None)
+        if key is None:
             return response
-        key, _ = pending
         if storable(response):
             cut = cut_into_slots(response.content.decode(response.charset), request.user.get_username())
             if cut is not None:
@@ -236,7 +235,7 @@ class PageCacheMiddleware:
             return self.finish(HttpResponseNotModified(), etag, "not-modified")
         stored = self.cache.get(key)
         if stored is None:
-            request._page_cache = (key, etag)  # the view renders it; __call__ stores it
+            request._page_cache_key = key  # the view renders it; __call__ stores it
             return None
         return self.finish(self.stored_response(request, stored), etag, "hit")
 

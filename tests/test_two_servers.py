@@ -19,6 +19,7 @@ from django.db import connection
 
 from kpis.models import Indicator, MonthlyReturn, MonthlyValue, ValueStatus
 from tests.conftest import make_user
+from tests.test_security_limits import free_port
 
 pytestmark = [
     pytest.mark.skipif(
@@ -31,14 +32,6 @@ pytestmark = [
 PASSWORD = "two servers, one database"
 DRAFT_MONTH = date(2023, 3, 1)
 REPORT = "/reports/2023-03/"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url() -> str:
