@@ -1,7 +1,13 @@
-"""Plotly figures as JSON for the browser; plotly.js (its basic bundle) is served once as a static file."""
+"""Plotly figures as JSON for the browser; plotly.js (its basic bundle) is served once as a static file.
+
+Figures are built as plain dicts in the shape plotly's ``Figure.to_json()`` gives: plotly's figure
+objects validate every property on every assignment, which took most of a dashboard's time.
+tests/test_charts.py checks that each figure equals the one plotly's own objects build.
+"""
 
 import json
 from datetime import date
+from functools import cache
 
 import plotly.graph_objects as go
 
@@ -24,13 +30,27 @@ COMPARATOR_STYLES = {
 FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
-def step_trace(segments: list[tuple[date, date, object]], name: str, colour: str, dash: str) -> go.Scatter:
+@cache
+def default_template() -> str:
+    """Plotly's default template as JSON, which ``to_json()`` writes into every figure's layout."""
+    return json.dumps(json.loads(go.Figure().to_json())["layout"]["template"])
+
+
+def figure_of(traces: list[dict], layout: dict) -> dict:
+    return {"data": traces, "layout": {**layout, "template": json.loads(default_template())}}
+
+
+def scatter(**properties) -> dict:
+    return {"type": "scatter", **properties}
+
+
+def step_trace(segments: list[tuple[date, date, object]], name: str, colour: str, dash: str) -> dict:
     """Flat lines over each period (a comparator or target holds for its whole period)."""
     xs, ys = [], []
     for start, end, value in segments:
         xs += [start.isoformat(), last_day(end).isoformat(), None]
         ys += [float(value), float(value), None]
-    return go.Scatter(
+    return scatter(
         x=xs,
         y=ys,
         name=name,
@@ -47,7 +67,7 @@ def indicator_figure(
     months = [m.month.isoformat() for m in series.months]
     values = [float(m.value) if m.value is not None else None for m in series.months]
     traces = [
-        go.Scatter(
+        scatter(
             x=months,
             y=values,
             name=indicator.code if compact else "Value",
@@ -62,7 +82,7 @@ def indicator_figure(
         points = [m for m in series.months if m.value is not None and m.status.rag is rag]
         if points:
             traces.append(
-                go.Scatter(
+                scatter(
                     x=[m.month.isoformat() for m in points],
                     y=[float(m.value) for m in points],
                     name=rag.label,
@@ -79,7 +99,7 @@ def indicator_figure(
         trajectory = series.trajectory_points()
         if trajectory:
             traces.append(
-                go.Scatter(
+                scatter(
                     x=[month.isoformat() for month, _ in trajectory],
                     y=[float(value) for _, value in trajectory],
                     name="Target trajectory",
@@ -97,7 +117,7 @@ def indicator_figure(
         # The DfE's own figure for the home authority: points only, at the date each describes, so
         # it reads as a different measure from the monthly line rather than a continuation of it.
         traces.append(
-            go.Scatter(
+            scatter(
                 x=[day.isoformat() for day, _ in dfe_points],
                 y=[float(value) for _, value in dfe_points],
                 name=dfe_name,
@@ -108,8 +128,7 @@ def indicator_figure(
             )
         )
     unit_title = {"percentage": "%", "rate_per_10000": "per 10,000", "count": "count", "number": ""}
-    figure = go.Figure(data=traces)
-    figure.update_layout(
+    layout = dict(
         height=height,
         font=FONT,
         paper_bgcolor="#ffffff",
@@ -125,7 +144,7 @@ def indicator_figure(
             "rangemode": "tozero" if indicator.unit == "percentage" else "normal",
         },
     )
-    return json.loads(figure.to_json())
+    return figure_of(traces, layout)
 
 
 BAR_COLOURS = {
@@ -140,18 +159,17 @@ BAR_COLOURS = {
 def area_figure(comparison, indicator) -> dict:
     """Horizontal bars, home authority first; the table beside it carries the same figures."""
     bars = [bar for bar in comparison.bars if bar.value is not None]
-    figure = go.Figure(
-        go.Bar(
-            x=[float(bar.value) for bar in bars],
-            y=[bar.name for bar in bars],
-            orientation="h",
-            marker={"color": [BAR_COLOURS[bar.kind] for bar in bars]},
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
-    figure.update_layout(
+    trace = {
+        "type": "bar",
+        "x": [float(bar.value) for bar in bars],
+        "y": [bar.name for bar in bars],
+        "orientation": "h",
+        "marker": {"color": [BAR_COLOURS[bar.kind] for bar in bars]},
+        "hovertemplate": "%{y}: %{x}<extra></extra>",
+    }
+    layout = dict(
         height=80 + 28 * len(bars), font=FONT, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
         margin={"l": 200, "r": 16, "t": 8, "b": 32}, showlegend=False,
         yaxis={"autorange": "reversed"}, xaxis={"gridcolor": "#e5e5e5", "rangemode": "tozero"},
     )  # fmt: skip
-    return json.loads(figure.to_json())
+    return figure_of([trace], layout)

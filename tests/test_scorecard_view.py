@@ -147,3 +147,32 @@ def test_officers_see_draft_figures_marked_provisional(client):
     client.force_login(make_user("officer-x", "Performance officer"))
     html = client.get("/kpis/?month=2023-03").content.decode()
     assert "Provisional" in row_text(html, "1")
+
+
+@pytest.mark.parametrize("month", ["2018-12", "2022-06", "2023-02"])
+def test_each_row_is_built_with_the_cells_django_tables2_would_render(month):
+    """The scorecard builds its rows in one pass for speed; each cell must be what
+    django-tables2's own rendering of the same column gives."""
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    from kpis.months import parse_month
+    from kpis.scorecard import ScorecardData
+    from kpis.tables import ScorecardTable
+    from kpis.visibility import visible_values
+
+    user = make_user("reader", "Board member")
+    indicators = Indicator.objects.filter(active=True).order_by("display_order", "code")
+    rows = ScorecardData(indicators, visible_values(user), parse_month(month)).rows()
+    request = RequestFactory().get("/kpis/", {"sort": "-status"})
+    table = ScorecardTable(rows)
+    tables.RequestConfig(request, paginate=False).configure(table)
+    from django.utils.html import conditional_escape
+
+    rendered = table.rendered_rows()
+    assert len(rendered) == len(rows) > 10
+    for row_html, bound_row in zip(rendered, table.rows, strict=True):
+        for column in table.columns:
+            expected = conditional_escape(bound_row.get_cell(column.name))
+            assert f'app-col-{column.name}"' in row_html
+            assert f">{expected}</t" in row_html, (column.name, expected)
