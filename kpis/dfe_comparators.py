@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -105,7 +106,20 @@ def model_rule_in_words() -> str:
     return "every year's figures are compared with the neighbour model in force today, as the DfE's LAIT does"
 
 
-def home_figure(las: dict[str, AreaValue]) -> AreaValue | None:
+class HeldFigure(NamedTuple):
+    """One AreaValue as the comparisons read it: a tuple, as thousands are read per page."""
+
+    indicator_id: int
+    as_at: date
+    level: str
+    area_code: str
+    area_name: str
+    value: Decimal | None
+    suppression: str
+    source: str
+
+
+def home_figure(las: dict[str, HeldFigure]) -> HeldFigure | None:
     home = settings.HOME_LA_CODE
     if home in las:
         return las[home]
@@ -127,17 +141,15 @@ def indicator_facts() -> dict[int, tuple[str, int, str]]:
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
     """Every comparison for the indicators given (all when None): five queries."""
     facts = indicator_facts()
-    rows = AreaValue.objects.only(
-        "indicator_id", "as_at", "level", "area_code", "area_name", "value", "suppression", "source"
-    ).order_by("indicator_id", "as_at")
+    rows = AreaValue.objects.values_list(*HeldFigure._fields).order_by("indicator_id", "as_at")
     if indicator_ids is not None:
         rows = rows.filter(indicator_id__in=list(indicator_ids))
     models = list(NeighbourModel.objects.all())
     links = defaultdict(list)
     for link in Neighbour.objects.filter(la_code=settings.HOME_LA_CODE).order_by("rank"):
         links[link.model_id].append(link)
-    grouped: dict[tuple[int, date], list[AreaValue]] = defaultdict(list)
-    for row in rows:
+    grouped: dict[tuple[int, date], list[HeldFigure]] = defaultdict(list)
+    for row in map(HeldFigure._make, rows):
         grouped[(row.indicator_id, row.as_at)].append(row)
     result = []
     for (indicator_id, as_at), figures in grouped.items():

@@ -166,14 +166,16 @@ def figures_by_member(values: Mapping[str, T]) -> dict[str, T]:
     A member's own figure, where one is published, wins over the joint one.
     """
     result: dict[str, T] = {}
+    own: list[tuple[str, T]] = []
     for code, value in values.items():
-        members = member_codes(code)
+        # Most codes hold no "/", so they are not split (this runs for every area on every page).
+        members = member_codes(code) if "/" in code else [code.strip()]
         if len(members) > 1:
             for member in members:
                 result.setdefault(member, value)
-    for code, value in values.items():
-        if len(member_codes(code)) == 1:
-            result[code.strip()] = value
+        elif members and members[0]:
+            own.append((code.strip(), value))
+    result.update(own)
     return result
 
 

@@ -10,10 +10,12 @@ today's targets or comparators would judge it differently the row says so.
 """
 
 import calendar
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from django.db.models import Count, Model, QuerySet
 
@@ -61,6 +63,7 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@cache  # called for every comparator of every month judged; months are few
 def last_day(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
@@ -77,6 +80,41 @@ def value_fields(model: type[Model]) -> list[str]:
         return [*common, "rag", "basis", "target_text", "details", "revised", "was_value",
                 "was_missing_reason", "was_commentary", "revised_at", "revision_reason"]  # fmt: skip
     return [*common, "status"]
+
+
+def missing_reason_label(code: str) -> str:
+    return str(dict(MissingReason.choices).get(code, code))
+
+
+class ValueRecord:
+    """What a value's record answers beyond its fields, as its model instance would."""
+
+    __slots__ = ()
+
+    def get_missing_reason_display(self) -> str:
+        return missing_reason_label(self.missing_reason)
+
+
+class PublishedRecord(ValueRecord):
+    __slots__ = ()
+
+    @property
+    def status(self) -> str:
+        """Board pages read published rows where officers read working ones; both answer ``status``."""
+        return ValueStatus.PUBLISHED
+
+
+@cache
+def record_type(model_name: str, fields: tuple[str, ...]) -> type:
+    base = PublishedRecord if model_name == PublishedValue.__name__ else ValueRecord
+    return type(f"{model_name}Record", (base, namedtuple(model_name, fields)), {"__slots__": ()})
+
+
+def records(queryset: QuerySet, fields: Sequence[str]) -> Iterator:
+    """The rows as tuples with the model's attribute names (``row.value``, ``row.month``): pages
+    read hundreds of values, and building model instances for them took much of their time."""
+    make = record_type(queryset.model.__name__, tuple(fields))._make
+    return map(make, queryset.values_list(*fields))
 
 
 @dataclass(frozen=True)
@@ -322,10 +360,13 @@ class ScorecardData:
             return
         self.values = {
             (row.indicator_id, row.month): row
-            for row in values.filter(
-                indicator__in=indicators,
-                month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
-            ).only(*value_fields(values.model))
+            for row in records(
+                values.filter(
+                    indicator__in=indicators,
+                    month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
+                ),
+                value_fields(values.model),
+            )
         }
         # The published snapshot of this month and the previous period, for frozen judgements.
         if values.model is PublishedValue:
@@ -333,11 +374,14 @@ class ScorecardData:
         else:
             self.published = {
                 (row.indicator_id, row.month): row
-                for row in PublishedValue.objects.filter(
-                    is_current=True,
-                    indicator__in=indicators,
-                    month__range=(add_months(month, -history), month),
-                ).only(*value_fields(PublishedValue))
+                for row in records(
+                    PublishedValue.objects.filter(
+                        is_current=True,
+                        indicator__in=indicators,
+                        month__range=(add_months(month, -history), month),
+                    ),
+                    value_fields(PublishedValue),
+                )
             }
         self.benchmarks = load_benchmarks(indicators, self.values, add_months(month, -history), month)
 

@@ -21,6 +21,7 @@ from kpis.scorecard import (
     figure_revised,
     judgement_note,
     opening_month,
+    records,
     revision_note,
     value_fields,
 )
@@ -50,7 +51,7 @@ class IndicatorSeries:
         self.indicator = indicator
         self.limit = months  # None: every month held
         all_rows = list(
-            values.filter(indicator=indicator).order_by("month").only(*value_fields(values.model))
+            records(values.filter(indicator=indicator).order_by("month"), value_fields(values.model))
         )
         by_month = {row.month: row for row in all_rows}
         if values.model is PublishedValue:
@@ -58,8 +59,9 @@ class IndicatorSeries:
         else:
             published = {
                 row.month: row
-                for row in PublishedValue.objects.filter(indicator=indicator, is_current=True).only(
-                    *value_fields(PublishedValue)
+                for row in records(
+                    PublishedValue.objects.filter(indicator=indicator, is_current=True),
+                    value_fields(PublishedValue),
                 )
             }
         self.target_rows = list(indicator.targets.order_by("financial_year"))
