@@ -174,7 +174,7 @@ class PeriodIndicators:
         period = report.period
         values = visible_values(report.user)
         self.indicators = list(Indicator.objects.order_by("display_order", "code"))
-        self.data = ScorecardData(self.indicators, values, period.end, history=HISTORY + 3)
+        self.data = ScorecardData(self.indicators, values, period.end, history=HISTORY + 3, details=True)
         held = {indicator_id for (indicator_id, month) in self.data.values if period.contains(month)}
         self.rows = [self.row(i) for i in self.indicators if i.pk in held]
         self.no_figure = [

@@ -73,12 +73,21 @@ def opening_month(financial_year: int) -> date:
     return date(financial_year, 3, 1)
 
 
-def value_fields(model: type[Model]) -> list[str]:
-    """The columns a scorecard reads from working values or from published ones."""
+def value_fields(model: type[Model], details: bool = False) -> list[str]:
+    """The columns a scorecard reads from working values or from published ones; a published
+    judgement's ``details`` (JSON, decoded per row) only where a report shows them."""
     common = ["indicator_id", "month", "value", "missing_reason", "commentary"]
     if model is PublishedValue:
-        return [*common, "rag", "basis", "target_text", "details", "revised", "was_value",
-                "was_missing_reason", "was_commentary", "revised_at", "revision_reason"]  # fmt: skip
+        frozen = ["rag", "basis", "target_text", *(["details"] if details else [])]
+        revision = [
+            "revised",
+            "was_value",
+            "was_missing_reason",
+            "was_commentary",
+            "revised_at",
+            "revision_reason",
+        ]
+        return [*common, *frozen, *revision]
     return [*common, "status"]
 
 
@@ -349,7 +358,14 @@ class ScorecardData:
     number of queries.
     """
 
-    def __init__(self, indicators: QuerySet[Indicator], values: QuerySet, month: date, history: int = 3):
+    def __init__(
+        self,
+        indicators: QuerySet[Indicator],
+        values: QuerySet,
+        month: date,
+        history: int = 3,
+        details: bool = False,
+    ):
         self.month = month
         self.history = history
         self.previous = add_months(month, -1)
@@ -365,7 +381,7 @@ class ScorecardData:
                     indicator__in=indicators,
                     month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
                 ),
-                value_fields(values.model),
+                value_fields(values.model, details),
             )
         }
         # The published snapshot of this month and the previous period, for frozen judgements.
@@ -380,7 +396,7 @@ class ScorecardData:
                         indicator__in=indicators,
                         month__range=(add_months(month, -history), month),
                     ),
-                    value_fields(PublishedValue),
+                    value_fields(PublishedValue, details),
                 )
             }
         self.benchmarks = load_benchmarks(indicators, self.values, add_months(month, -history), month)
