@@ -73,9 +73,10 @@ format: $(STAMP)
 
 # Rebuild static/css/app.css and static/govuk/ from GOV.UK Frontend (needs Node and npm).
 # The built files are committed, so run and test never need Node.
-assets:
+assets: $(STAMP)
 	npm ci --no-audit --no-fund
 	npm run build
+	DEBUG=1 $(BIN)/python manage.py write_plotly_template
 
 collectstatic: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput

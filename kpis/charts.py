@@ -1,14 +1,14 @@
 """Plotly figures as JSON for the browser; plotly.js (its basic bundle) is served once as a static file.
 
-Figures are built as plain dicts in the shape plotly's ``Figure.to_json()`` gives: plotly's figure
-objects validate every property on every assignment, which took most of a dashboard's time.
-tests/test_charts.py checks that each figure equals the one plotly's own objects build.
+Figures are built as plain dicts in the shape plotly's ``Figure.to_json()`` gives, less the default
+template: plotly's figure objects validate every property on every assignment, which took most of
+a dashboard's time. tests/test_charts.py checks that each figure is the one plotly's own objects
+build.
 """
 
 import json
 from datetime import date
-from functools import cache
-
+import plotly
 import plotly.graph_objects as go
 
 from kpis.scorecard import last_day
@@ -30,14 +30,28 @@ COMPARATOR_STYLES = {
 FONT = {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 
 
-@cache
-def default_template() -> str:
-    """Plotly's default template as JSON, which ``to_json()`` writes into every figure's layout."""
-    return json.dumps(json.loads(go.Figure().to_json())["layout"]["template"])
+# Plotly's default template (its colours, fonts and grid) is the same for every chart, and
+# Figure.to_json() wrote its 7 KB into each one. It is served once instead, as a static script the
+# browser keeps (written by `make assets`; tests/test_charts.py checks it is plotly's own), and
+# static/js/charts.js gives it to every chart.
+PLOTLY_TEMPLATE_SCRIPT = "js/plotly-template.js"
+
+
+def default_template() -> dict:
+    return json.loads(go.Figure().to_json())["layout"]["template"]
+
+
+def template_script() -> str:
+    template = json.dumps(default_template(), separators=(",", ":"), sort_keys=True)
+    return (
+        f"// Plotly {plotly.__version__}'s default template, written by `make assets` "
+        "(manage.py write_plotly_template); do not edit.\n"
+        f"window.sctPlotlyTemplate = {template};\n"
+    )
 
 
 def figure_of(traces: list[dict], layout: dict) -> dict:
-    return {"data": traces, "layout": {**layout, "template": json.loads(default_template())}}
+    return {"data": traces, "layout": layout}
 
 
 def scatter(**properties) -> dict:

@@ -1,14 +1,23 @@
-"""Chart figures are built as plain data; each must be exactly the figure plotly's objects build."""
+"""Chart figures are built as plain data; each must be exactly the figure plotly's objects build,
+with plotly's default template served once beside them."""
 
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
+from django.conf import settings
 
-from kpis.charts import area_figure, indicator_figure
+from kpis.charts import (
+    PLOTLY_TEMPLATE_SCRIPT,
+    area_figure,
+    default_template,
+    indicator_figure,
+    template_script,
+)
 from kpis.models import Indicator
 from kpis.series import IndicatorSeries
 from kpis.visibility import visible_values
@@ -19,8 +28,10 @@ pytestmark = pytest.mark.django_db
 
 def as_plotly_builds_it(figure: dict) -> dict:
     """The figure after plotly validates every property (it raises on any it does not know) and
-    writes it out again."""
-    return json.loads(go.Figure(figure).to_json())
+    writes it out again, less the default template that it writes into every figure."""
+    built = json.loads(go.Figure(figure).to_json())
+    assert built["layout"].pop("template") == default_template()
+    return built
 
 
 @pytest.mark.parametrize("compact", [False, True])
@@ -44,7 +55,20 @@ def test_a_chart_with_the_dfe_s_own_points_is_the_figure_plotly_builds():
     assert figure == as_plotly_builds_it(figure)
     dfe = figure["data"][-1]
     assert dfe["name"] == "Sandwell (DfE)" and dfe["y"] == [95.5, 99.1]
-    assert "template" in figure["layout"]  # plotly's default look, as to_json() always wrote it
+    assert "template" not in figure["layout"]  # served once, in plotly-template.js
+
+
+def test_the_template_script_is_plotly_s_default_template():
+    committed = (Path(settings.BASE_DIR) / "static" / PLOTLY_TEMPLATE_SCRIPT).read_text(encoding="utf-8")
+    assert committed == template_script(), "rewrite it with `make assets` after changing plotly"
+    assigned = committed.split("window.sctPlotlyTemplate = ", 1)[1].rstrip().removesuffix(";")
+    assert json.loads(assigned) == default_template()
+
+
+def test_chart_pages_load_the_template_before_the_script_that_draws(board_client):
+    html = board_client.get("/kpis/13/").content.decode()
+    bundle, template, draw = (html.index(name) for name in ("plotly-basic", "plotly-template", "js/charts"))
+    assert bundle < template < draw
 
 
 def test_the_area_bar_chart_is_the_figure_plotly_builds():

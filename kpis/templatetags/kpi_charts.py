@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from kpis.charts import area_figure, indicator_figure
+from kpis.charts import PLOTLY_TEMPLATE_SCRIPT, area_figure, indicator_figure
 from kpis.formatting import format_value
 from kpis.series import IndicatorSeries
 
@@ -65,14 +65,16 @@ PLOTLY_MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98
 @register.simple_tag
 def chart_scripts() -> str:
     """Plotly's basic bundle (scatter, bar and pie: the traces the charts use; the same plotly.js
-    version as the Python package that builds the figures) and the script that draws charts."""
+    version as the Python package that builds the figures), its default template, and the script
+    that draws charts (deferred scripts run in this order)."""
     return format_html(
         '<link rel="stylesheet" id="{}" class="no-inline-styles" href="{}">\n<template id="{}"></template>\n'
-        '<script src="{}" defer></script>\n<script src="{}" defer></script>',
+        '<script src="{}" defer></script>\n<script src="{}" defer></script>\n<script src="{}" defer></script>',
         PLOTLY_GLOBAL_STYLE_ID,
         static("css/plotly-global.css"),
         PLOTLY_MAPLIBRE_STYLE_ID,
         static(PLOTLY_BUNDLE),
+        static(PLOTLY_TEMPLATE_SCRIPT),
         static("js/charts.js"),
     )
 

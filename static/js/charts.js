@@ -12,6 +12,10 @@
         return;
       }
       var spec = JSON.parse(source.textContent);
+      // Plotly's default template comes once, from plotly-template.js, not in every chart.
+      if (!spec.layout.template && window.sctPlotlyTemplate) {
+        spec.layout.template = window.sctPlotlyTemplate;
+      }
       window.Plotly.newPlot(element, spec.data, spec.layout, {
         displayModeBar: false,
         responsive: true,
