@@ -8,6 +8,7 @@ build.
 
 import json
 from datetime import date
+
 import plotly
 import plotly.graph_objects as go
 

@@ -69,7 +69,8 @@ def chart_scripts() -> str:
     that draws charts (deferred scripts run in this order)."""
     return format_html(
         '<link rel="stylesheet" id="{}" class="no-inline-styles" href="{}">\n<template id="{}"></template>\n'
-        '<script src="{}" defer></script>\n<script src="{}" defer></script>\n<script src="{}" defer></script>',
+        '<script src="{}" defer></script>\n<script src="{}" defer></script>\n'
+        '<script src="{}" defer></script>',
         PLOTLY_GLOBAL_STYLE_ID,
         static("css/plotly-global.css"),
         PLOTLY_MAPLIBRE_STYLE_ID,
