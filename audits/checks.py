@@ -7,11 +7,11 @@ from audits.models import AuditActivity, AuditReturn, Inspection, InspectionItem
 from audits.report import PRINTED
 from kpis.models import ReportedFigure
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding
+from sct_monitor.checks import CheckResult, Finding, Months
 from sct_monitor.periods import Period, add_months
 
 
-def ratings_add_up(today: date) -> CheckResult:
+def ratings_add_up(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "audit-ratings",
         "Audit ratings add up to the audits completed",
@@ -40,7 +40,7 @@ def ratings_add_up(today: date) -> CheckResult:
     return result
 
 
-def quarters_equal_their_months(today: date) -> CheckResult:
+def quarters_equal_their_months(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "audit-quarters",
         "Quarter totals equal their months",
@@ -81,7 +81,7 @@ def quarters_equal_their_months(today: date) -> CheckResult:
     return result
 
 
-def pi_15_matches_the_ratings(today: date) -> CheckResult:
+def pi_15_matches_the_ratings(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "pi-15",
         "PI 15 matches the audit ratings",
@@ -111,7 +111,7 @@ def pi_15_matches_the_ratings(today: date) -> CheckResult:
     return result
 
 
-def inspection_dates_make_sense(today: date) -> CheckResult:
+def inspection_dates_make_sense(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "inspection-dates",
         "Inspection requirements fall due after the inspection",
@@ -139,7 +139,7 @@ def inspection_dates_make_sense(today: date) -> CheckResult:
     return result
 
 
-def overdue_items(today: date) -> CheckResult:
+def overdue_items(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "inspection-overdue",
         "Inspection requirements and recommendations are met on time",
@@ -165,7 +165,7 @@ def overdue_items(today: date) -> CheckResult:
     return result
 
 
-def expected_inspections(today: date) -> CheckResult:
+def expected_inspections(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "inspections-expected",
         "Expected inspections took place",

@@ -1,4 +1,5 @@
-"""Times the dashboard pages on 300 indicators with 120 months each.
+"""Times rendering the dashboard pages on 300 indicators with 120 months each (the page cache is
+off, so every request is rendered; bench/page_bench.py measures stored pages).
 
     DEBUG=1 .venv/bin/python bench/dashboard_bench.py            # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sct_monitor DEBUG=1 \
@@ -26,13 +27,17 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-PAGES = ["/", "/kpis/", "/kpis/?month=2018-12&sort=status", "/kpis/G1/?range=all", "/kpis/?format=csv"]
+PAGES = ["/", "/kpis/", "/kpis/?month=2018-12&sort=status", "/kpis/G1/?range=all", "/kpis/?format=csv",
+         "/reports/2023-02/"]  # fmt: skip
 ROUNDS = 5
+if os.environ.get("BENCH_PAGES"):  # a few of them: BENCH_PAGES="/ /reports/2023-02/"
+    PAGES = os.environ["BENCH_PAGES"].split()
 
 
 def main() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.PAGE_CACHE_ENABLED = False
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from bench.datasets import generate

@@ -8,10 +8,10 @@ from django.db.models import Q
 from finance.models import BudgetLine
 from finance.money import format_pounds
 from finance.periods import financial_year_bounds
-from sct_monitor.checks import CheckResult, Finding
+from sct_monitor.checks import CheckResult, Finding, Months
 
 
-def overspend_figures_agree(today: date) -> CheckResult:
+def overspend_figures_agree(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "finance-overspend",
         "The papers agree on a year's overspend",

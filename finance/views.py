@@ -81,7 +81,7 @@ class FinanceSummaryView(PermissionRequiredMixin, TemplateView):
             years=years,
             contract_sums=[line for line in reversed(lines) if line.category == BudgetCategory.CONTRACT_SUM],
             summaries=summaries,
-            checks=[check(timezone.localdate()) for check in CHECKS],
+            checks=[check(timezone.localdate(), None) for check in CHECKS],
         )
         return context
 

@@ -12,9 +12,9 @@ from kpis.models import (
     PublishedValue,
     ReportedFigure,
 )
-from kpis.scorecard import add_months, figure_revised, revision_note
+from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, records, revision_note
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding
+from sct_monitor.checks import CheckResult, Finding, Months
 
 
 def formatter(indicator: Indicator):
@@ -24,7 +24,7 @@ def formatter(indicator: Indicator):
     return fmt
 
 
-def commentary_against_the_table(today: date) -> CheckResult:
+def commentary_against_the_table(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "commentary-figures",
         "The papers' commentary agrees with their tables",
@@ -76,7 +76,7 @@ def commentary_against_the_table(today: date) -> CheckResult:
     return result
 
 
-def papers_against_the_dfe(today: date) -> CheckResult:
+def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "comparators-dfe",
         "The papers' comparators agree with the DfE's",
@@ -115,7 +115,7 @@ def papers_against_the_dfe(today: date) -> CheckResult:
     return result
 
 
-def months_missing(today: date) -> CheckResult:
+def months_missing(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "missing-months",
         "No month is missing from a series",
@@ -158,22 +158,24 @@ def months_missing(today: date) -> CheckResult:
     return result
 
 
-def revised_after_publication(today: date) -> CheckResult:
+def revised_after_publication(today: date, months: Months = None) -> CheckResult:
     result = CheckResult(
         "revisions",
         "Figures revised after publication",
         "Every published figure later corrected, with what it was, when and why. A revision is not an error, "
         "but the board should know of it.",
     )
-    revised = PublishedValue.objects.filter(is_current=True, revised=True).select_related("indicator")
-    for row in revised.order_by("month", "indicator__display_order"):
+    revised = PublishedValue.objects.filter(is_current=True, revised=True)
+    if months is not None:
+        revised = revised.filter(month__in=list(months))
+    indicators = Indicator.objects.in_bulk()
+    fields = ["indicator_id", "month", "value", "missing_reason", *REVISION_FIELDS]
+    for row in records(revised.order_by("month", "indicator__display_order"), fields):
         if not figure_revised(row):
             continue  # commentary only
+        indicator = indicators[row.indicator_id]
         result.findings.append(
-            Finding(
-                f"{row.indicator.code}, {row.month:%B %Y}: {revision_note(row, row.indicator)}",
-                period=row.month,
-            )
+            Finding(f"{indicator.code}, {row.month:%B %Y}: {revision_note(row, indicator)}", period=row.month)
         )
     return result
 

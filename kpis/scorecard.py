@@ -73,21 +73,24 @@ def opening_month(financial_year: int) -> date:
     return date(financial_year, 3, 1)
 
 
+# What a published figure's revision note is made from, besides its value and missing reason.
+REVISION_FIELDS = (
+    "revised",
+    "was_value",
+    "was_missing_reason",
+    "was_commentary",
+    "revised_at",
+    "revision_reason",
+)
+
+
 def value_fields(model: type[Model], details: bool = False) -> list[str]:
     """The columns a scorecard reads from working values or from published ones; a published
     judgement's ``details`` (JSON, decoded per row) only where a report shows them."""
     common = ["indicator_id", "month", "value", "missing_reason", "commentary"]
     if model is PublishedValue:
         frozen = ["rag", "basis", "target_text", *(["details"] if details else [])]
-        revision = [
-            "revised",
-            "was_value",
-            "was_missing_reason",
-            "was_commentary",
-            "revised_at",
-            "revision_reason",
-        ]
-        return [*common, *frozen, *revision]
+        return [*common, *frozen, *REVISION_FIELDS]
     return [*common, "status"]
 
 

@@ -4,7 +4,7 @@ Each app owns its checks (``audits.checks``, ``kpis.checks``, ``finance.checks``
 them and gives them one shape. A check never changes data: it reads, compares and says.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,7 +52,11 @@ class CheckResult:
         )
 
 
-Check = Callable[[date], CheckResult]
+# A check is called with today's date and, for a period's report, the months the report is about:
+# a check whose findings each concern one month may then leave out the others, which the report
+# would drop anyway (findings_for_months); the checks page asks for every month (None).
+Months = Collection[date] | None
+Check = Callable[[date, Months], CheckResult]
 
 
 def all_checks() -> list[Check]:
@@ -63,8 +67,8 @@ def all_checks() -> list[Check]:
     return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
 
 
-def run_checks(today: date) -> list[CheckResult]:
-    return [check(today) for check in all_checks()]
+def run_checks(today: date, months: Months = None) -> list[CheckResult]:
+    return [check(today, months) for check in all_checks()]
 
 
 def findings_for_months(results: list[CheckResult], months: list[date]) -> list[tuple[CheckResult, Finding]]:
@@ -94,7 +98,8 @@ def report_sections(report) -> list:
 
     from sct_monitor.reporting import ExportTable, Section
 
-    found = findings_for_months(run_checks(timezone.localdate()), report.period.months)
+    months = report.period.months
+    found = findings_for_months(run_checks(timezone.localdate(), months), months)
     table = ExportTable(
         "data-quality",
         f"Data-quality checks that failed for {report.period.label}",

@@ -446,3 +446,16 @@ def test_a_report_says_where_its_actions_come_from_beside_the_papers_narrative(b
     section = page[page.index('id="section-action_plans"') : page.index('id="section-rectification_plans"')]
     assert "There are no action plans." in section  # the paper's words, as published
     assert "The service also holds these action plan actions, from" in section
+
+
+def test_revisions_asked_for_a_report_s_months_leave_out_the_other_months(admin_user_role):
+    from kpis.checks import revised_after_publication
+
+    for month, value in (("2022-06", "19.71"), ("2022-05", "18.00")):
+        content = f"indicator_code,month,value\n14,{month},{value}\n".encode()
+        assert apply_import("kpi-long", "fix.csv", content, admin_user_role, override_published=True)[0].ok
+    every = [finding.text for finding in revised_after_publication(TODAY).findings]
+    june = [finding.text for finding in revised_after_publication(TODAY, [date(2022, 6, 1)]).findings]
+    assert len(every) == 2 and any("May 2022" in text for text in every)
+    assert june == [text for text in every if "June 2022" in text]
+    assert "14, June 2022: Revised on" in june[0] and "was 19.61, now 19.71" in june[0]
