@@ -174,7 +174,14 @@ class PeriodIndicators:
         period = report.period
         values = visible_values(report.user)
         self.indicators = list(Indicator.objects.order_by("display_order", "code"))
-        self.data = ScorecardData(self.indicators, values, period.end, history=HISTORY + 3, details=True)
+        self.data = ScorecardData(self.indicators, values, period.end, history=HISTORY + 3)
+        # What was published with each of the period's figures, read for its months only.
+        self.published_details = {
+            (indicator_id, month): details
+            for indicator_id, month, details in PublishedValue.objects.filter(
+                is_current=True, month__in=period.months
+            ).values_list("indicator_id", "month", "details")
+        }
         held = {indicator_id for (indicator_id, month) in self.data.values if period.contains(month)}
         self.rows = [self.row(i) for i in self.indicators if i.pk in held]
         self.no_figure = [
@@ -210,7 +217,7 @@ class PeriodIndicators:
             )
             live_three = change_on_three_month_average(live.value, before, polarity, band)
         if snapshot is not None:
-            details = snapshot.details or {}
+            details = self.published_details.get((indicator.pk, month)) or {}
             comparators = [
                 ComparatorShown(
                     c["name"],

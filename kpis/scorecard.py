@@ -84,13 +84,12 @@ REVISION_FIELDS = (
 )
 
 
-def value_fields(model: type[Model], details: bool = False) -> list[str]:
-    """The columns a scorecard reads from working values or from published ones; a published
-    judgement's ``details`` (JSON, decoded per row) only where a report shows them."""
+def value_fields(model: type[Model]) -> list[str]:
+    """The columns a scorecard reads from working values or from published ones (not a published
+    judgement's ``details``: JSON decoded per row, which only a report shows, for its own months)."""
     common = ["indicator_id", "month", "value", "missing_reason", "commentary"]
     if model is PublishedValue:
-        frozen = ["rag", "basis", "target_text", *(["details"] if details else [])]
-        return [*common, *frozen, *REVISION_FIELDS]
+        return [*common, "rag", "basis", "target_text", *REVISION_FIELDS]
     return [*common, "status"]
 
 
@@ -361,14 +360,7 @@ class ScorecardData:
     number of queries.
     """
 
-    def __init__(
-        self,
-        indicators: QuerySet[Indicator],
-        values: QuerySet,
-        month: date,
-        history: int = 3,
-        details: bool = False,
-    ):
+    def __init__(self, indicators: QuerySet[Indicator], values: QuerySet, month: date, history: int = 3):
         self.month = month
         self.history = history
         self.previous = add_months(month, -1)
@@ -384,7 +376,7 @@ class ScorecardData:
                     indicator__in=indicators,
                     month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
                 ),
-                value_fields(values.model, details),
+                value_fields(values.model),
             )
         }
         # The published snapshot of this month and the previous period, for frozen judgements.
@@ -399,7 +391,7 @@ class ScorecardData:
                         indicator__in=indicators,
                         month__range=(add_months(month, -history), month),
                     ),
-                    value_fields(PublishedValue, details),
+                    value_fields(PublishedValue),
                 )
             }
         self.benchmarks = load_benchmarks(indicators, self.values, add_months(month, -history), month)
