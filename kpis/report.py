@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.html import format_html_join
+
 from kpis.formatting import format_value
 from kpis.models import Category, Indicator, PublishedValue, ReportedFigure, Unit
 from kpis.months import month_label
@@ -23,6 +25,7 @@ from kpis.status import (
     worsening_run,
 )
 from kpis.svg_charts import ChartPoint, line_chart
+from kpis.templatetags.kpi_status import rag_tag
 from kpis.visibility import visible_values
 from sct_monitor.periods import Period
 from sct_monitor.reporting import ExportTable, Report, Section
@@ -76,6 +79,24 @@ class IndicatorRow:
     @property
     def has_comparators(self) -> bool:
         return any(comparator.value is not None for comparator in self.comparators)
+
+    @property
+    def chart_table_rows(self) -> str:
+        """The chart's figures as table rows (month, value, status), built in one pass: a large
+        report has thousands of these cells, each a filter or tag call in a template."""
+        indicator = self.indicator
+        return format_html_join(
+            "",
+            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} {}</th>'
+            '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+            '<td class="govuk-table__cell">{}</td></tr>',
+            (
+                (f"{point.month:%b}", point.month.year,
+                 format_value(point.value, indicator.unit, indicator.decimal_places), rag_tag(point.rag))
+                for point in self.points
+                if point.value is not None
+            ),
+        )  # fmt: skip
 
     @property
     def red_run_length(self) -> str:

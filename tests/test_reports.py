@@ -80,6 +80,11 @@ def test_each_indicator_has_a_captioned_chart_drawn_on_the_server_and_its_figure
     assert '<svg class="app-svg-chart"' in block and "<title" in block and "<desc" in block
     assert "<figcaption" in block and "The table gives the same figures" in block
     assert "Jun 2022" in block and "19.61" in block
+    table = block[block.index('class="govuk-table app-table--compact app-report-chart-table"') :]
+    rows = re.findall(
+        r'<tr class="govuk-table__row"><th scope="row"[^>]*>(.*?)</th><td[^>]*>(.*?)</td>', table
+    )
+    assert ("Jun 2022", "19.61") in rows and len(rows) == 12  # a figure for each of the 12 months
 
 
 def test_the_q3_report_holds_the_papers_own_commentary_and_narrative(q3):
