@@ -1,18 +1,28 @@
 """One indicator's series with the status of each period, for its page and chart.
 
-Four queries whatever the length of the series: values, published snapshot, targets, comparators.
+Four queries whatever the length of the series: values, published snapshot, targets, comparators;
+four too for several indicators' series read together (``IndicatorSeries.many``).
 Quarterly indicators step a quarter at a time. Published figures keep the judgement they were
 published with, and a corrected figure carries its revision note.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from kpis.formatting import format_value
-from kpis.models import Comparator, Indicator, MonthlyValue, PublishedValue, TargetJudgement, ValueStatus
+from kpis.models import (
+    Comparator,
+    ComparatorValue,
+    Indicator,
+    MonthlyValue,
+    PublishedValue,
+    Target,
+    TargetJudgement,
+    ValueStatus,
+)
 from kpis.months import month_label
 from kpis.scorecard import (
     Benchmarks,
@@ -46,26 +56,47 @@ class SeriesMonth:
         return self.row is not None and self.row.status != ValueStatus.PUBLISHED
 
 
+@dataclass
+class SeriesRows:
+    """What a series is built from, for one indicator."""
+
+    values: list = field(default_factory=list)  # oldest first
+    published: list = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    comparators: list[ComparatorValue] = field(default_factory=list)
+
+
+def read_series_rows(indicators: list[Indicator], values: QuerySet) -> dict[int, SeriesRows]:
+    """The rows of several indicators' series in four queries, whatever their number."""
+    rows = {indicator.pk: SeriesRows() for indicator in indicators}
+    wanted = list(rows)
+    for row in records(values.filter(indicator__in=wanted).order_by("month"), value_fields(values.model)):
+        rows[row.indicator_id].values.append(row)
+    if values.model is not PublishedValue:
+        current = PublishedValue.objects.filter(indicator__in=wanted, is_current=True)
+        for row in records(current, value_fields(PublishedValue)):
+            rows[row.indicator_id].published.append(row)
+    for target in Target.objects.filter(indicator__in=wanted).order_by("financial_year"):
+        rows[target.indicator_id].targets.append(target)
+    comparators = ComparatorValue.objects.filter(indicator__in=wanted).order_by("period_start", "comparator")
+    for comparator in comparators:
+        rows[comparator.indicator_id].comparators.append(comparator)
+    return rows
+
+
 class IndicatorSeries:
-    def __init__(self, indicator: Indicator, values: QuerySet, months: int | None):
+    def __init__(
+        self, indicator: Indicator, values: QuerySet, months: int | None, rows: SeriesRows | None = None
+    ):
+        """``rows`` already read (see ``many``), else read now."""
         self.indicator = indicator
         self.limit = months  # None: every month held
-        all_rows = list(
-            records(values.filter(indicator=indicator).order_by("month"), value_fields(values.model))
-        )
+        rows = rows or read_series_rows([indicator], values)[indicator.pk]
+        all_rows = rows.values
         by_month = {row.month: row for row in all_rows}
-        if values.model is PublishedValue:
-            published = by_month
-        else:
-            published = {
-                row.month: row
-                for row in records(
-                    PublishedValue.objects.filter(indicator=indicator, is_current=True),
-                    value_fields(PublishedValue),
-                )
-            }
-        self.target_rows = list(indicator.targets.order_by("financial_year"))
-        self.comparator_rows = list(indicator.comparators.order_by("period_start", "comparator"))
+        published = by_month if values.model is PublishedValue else {row.month: row for row in rows.published}
+        self.target_rows = rows.targets
+        self.comparator_rows = rows.comparators
         openings = {}
         for target in self.target_rows:
             start = by_month.get(opening_month(target.financial_year))
@@ -83,6 +114,14 @@ class IndicatorSeries:
             if indicator.reports_in(month):
                 self.months.append(self.point(month, by_month.get(month), published.get(month)))
             month = add_months(month, 1)
+
+    @classmethod
+    def many(
+        cls, indicators: list[Indicator], values: QuerySet, months: int | None
+    ) -> list["IndicatorSeries"]:
+        """A series for each indicator, read together (four queries in all)."""
+        rows = read_series_rows(indicators, values)
+        return [cls(indicator, values, months, rows[indicator.pk]) for indicator in indicators]
 
     def point(self, month: date, row, snapshot: PublishedValue | None) -> SeriesMonth:
         number = row.value if row else None

@@ -97,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         chosen += [r for r in summary.contract if r not in chosen and r.value is not None]
         # The charts end at the month the overview is about, not at later figures.
         values = visible_values(request.user).filter(month__lte=summary.month)
-        charts = [IndicatorSeries(row.indicator, values, 24) for row in chosen[:HEADLINE_CHARTS]]
+        charts = IndicatorSeries.many([row.indicator for row in chosen[:HEADLINE_CHARTS]], values, 24)
     context = {
         "role": role_of(request.user),
         "overview": summary,
