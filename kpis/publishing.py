@@ -146,15 +146,20 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
         publication.month: publication.summary.get("narratives", {})
         for publication in Publication.objects.filter(month__in=months).order_by("month", "revision")
     }  # the latest revision of each month wins
+    # Grouped by month once, so that many months cost no more than one pass over the values each.
+    working_by_month: dict[date, list] = {}
+    for (indicator_id, value_month), value in working.items():
+        working_by_month.setdefault(value_month, []).append((indicator_id, value))
+    current_by_month: dict[date, list] = {}
+    for (indicator_id, value_month), before in current.items():
+        current_by_month.setdefault(value_month, []).append((indicator_id, before))
     plans = {}
     for month in sorted(set(months)):
         data = ScorecardData.loaded(indicators, working, {}, benchmarks, month)
         plan = SnapshotPlan(month, revisions.get(month, 0) + 1)
         correcting = plan.revision > 1
         present = set()
-        for (indicator_id, value_month), value in working.items():
-            if value_month != month:
-                continue
+        for indicator_id, value in working_by_month.get(month, []):
             indicator = by_id[indicator_id]
             present.add(indicator_id)
             before = current.get((indicator_id, month))
@@ -179,11 +184,10 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
                     row.was_commentary = before.commentary if before else ""
                 plan.changes.append(FigureChange(indicator, before, row))
             plan.rows.append(row)
-        for (indicator_id, value_month), before in current.items():
-            if value_month == month:
-                plan.has_current = True
-                if indicator_id not in present:
-                    plan.changes.append(FigureChange(by_id[indicator_id], before, None))
+        for indicator_id, before in current_by_month.get(month, []):
+            plan.has_current = True
+            if indicator_id not in present:
+                plan.changes.append(FigureChange(by_id[indicator_id], before, None))
         plan.narratives = {key: narratives.get(key, {}) for key in narrative_periods(month)}
         held = published_narratives.get(month, {})
         plan.narratives_changed = sorted(
