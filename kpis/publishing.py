@@ -30,6 +30,7 @@ from kpis.scorecard import (
     size_of,
 )
 from kpis.status import Rag
+from sct_monitor.bulk_insert import insert_objects
 from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
@@ -229,7 +230,7 @@ def write_publication(
     PublishedValue.objects.filter(month=plan.month, is_current=True).update(is_current=False)
     for row in plan.rows:
         row.publication = publication
-    PublishedValue.objects.bulk_create(plan.rows, batch_size=2000)
+    insert_objects(PublishedValue, plan.rows)
     return publication
 
 

@@ -10,16 +10,16 @@ django-simple-history would (``+`` for new rows, ``~`` for changed ones, with th
 The result is an ``UpsertResult`` with the same counts and changed keys as ``upsert`` gives.
 """
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from sct_monitor.bulk_insert import insert_rows
 from sct_monitor.upsert import UpsertResult
 
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
@@ -102,47 +102,21 @@ def merge_group(
     quote = connection.ops.quote_name
     staged = [*columns, CHANGE_COLUMN]
     with connection.cursor() as cursor:
+        # Dropped at the end too; one left by a failed write went with its rolled-back transaction.
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
-        # The staging table takes the real table's column types, so comparisons and casts match.
+        # The staging table takes the real table's column types, so values are cast as it casts them.
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGING_TABLE} AS SELECT "
             + ", ".join(quote(name) for name in columns)
             + f", CAST('' AS VARCHAR(1)) AS {CHANGE_COLUMN} FROM {table} WHERE 1 = 0"
         )
-        try:
-            load_staging(
-                cursor, staged, ([*(row[name] for name in columns), change] for change, row in changes)
-            )
-            update_changed(cursor, model, key_fields, columns, now)
-            insert_created(cursor, model, columns, now)
-            if hasattr(model, "history"):
-                insert_history(cursor, model, key_fields, now, change_reason, user)
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
-
-
-def load_staging(cursor, columns: list[str], rows) -> None:
-    names = ", ".join(connection.ops.quote_name(name) for name in columns)
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
-        buffer.seek(0)
-        cursor.cursor.copy_expert(f"COPY {STAGING_TABLE} ({names}) FROM STDIN", buffer)
-    else:
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {STAGING_TABLE} ({names}) VALUES ({placeholders})", list(rows))
-
-
-def copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        staged_rows = ([*(row[name] for name in columns), change] for change, row in changes)
+        insert_rows(cursor, STAGING_TABLE, staged, staged_rows)
+        update_changed(cursor, model, key_fields, columns, now)
+        insert_created(cursor, model, columns, now)
+        if hasattr(model, "history"):
+            insert_history(cursor, model, key_fields, now, change_reason, user)
+        cursor.execute(f"DROP TABLE {STAGING_TABLE}")
 
 
 def keys_match(key_fields: list[str], left: str, right: str) -> str:
