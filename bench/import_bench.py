@@ -16,6 +16,7 @@ Works in throwaway databases (created and dropped), never in the configured one.
 - a verdict per target. BENCH_INDICATORS changes the file's size (100 months an indicator).
 """
 
+import http.client
 import io
 import os
 import re
@@ -111,6 +112,23 @@ def baseline(rows: list[dict]) -> float:
     return seconds
 
 
+def time_publishing() -> list[float]:
+    """The import's calls of refresh_published_months timed: a list their seconds are added to."""
+    from sct_monitor.importing import engine
+
+    spent: list[float] = []
+    refresh = engine.refresh_published_months
+
+    def timed_refresh(*args, **kwargs):
+        started = time.perf_counter()
+        result = refresh(*args, **kwargs)
+        spent.append(time.perf_counter() - started)
+        return result
+
+    engine.refresh_published_months = timed_refresh
+    return spent
+
+
 def in_process() -> None:
     from kpis.models import Indicator
     from sct_monitor.importing.engine import apply_import, plan_import
@@ -134,8 +152,10 @@ def in_process() -> None:
 
     line("baseline: bulk load, merge, history", base)
     line("check and preview (writes nothing)", preview_seconds)
+    publishing = time_publishing()
     import_seconds, (imported, _) = timed(lambda: apply_import("kpi-long", "bench.csv", content, None))
     line("import", import_seconds, imported.summary())
+    line(f"  of which publishing {MONTHS} new months", publishing.pop())
     again_seconds, (again, _) = timed(lambda: apply_import("kpi-long", "bench.csv", content, None))
     line("import again (all unchanged)", again_seconds, again.summary())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -161,6 +181,18 @@ def multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[s
         + f"\r\n--{boundary}--\r\n".encode()
     )
     return f"multipart/form-data; boundary={boundary}", b"".join(parts)
+
+
+def web_step(steps: list, label: str, action) -> tuple:
+    """Make one request, noting its time and status; a worker killed at the timeout is noted too."""
+    started = time.perf_counter()
+    try:
+        response, content = action()
+    except (http.client.HTTPException, OSError) as exc:
+        steps.append((label, time.perf_counter() - started, f"failed: {exc.__class__.__name__}"))
+        return None, None
+    steps.append((label, time.perf_counter() - started, f"HTTP {response.status}"))
+    return response, content
 
 
 def through_the_web_page() -> None:
@@ -193,37 +225,36 @@ def through_the_web_page() -> None:
             print(f"\nthrough the web page, {WEB_INDICATORS * MONTHS:,} rows ({len(content) / 1e6:.1f} MB), "
                   f"gunicorn with 2 workers, timeout {GUNICORN_TIMEOUT:.0f} s:")  # fmt: skip
             referer = f"http://127.0.0.1:{port}/imports/"
-            content_type, body = multipart(
-                {"csrfmiddlewaretoken": token, "kind": "kpi-long"}, "bench.csv", content
+            fields = {"csrfmiddlewaretoken": token, "kind": "kpi-long"}
+            content_type, body = multipart(fields, "bench.csv", content)
+            upload = {"Cookie": cookie, "Content-Type": content_type, "Referer": referer}
+            steps = []
+            response, _ = web_step(
+                steps, "upload and check", lambda: page_bench.request(port, "/imports/", upload, "POST", body)
             )
-            headers = {"Cookie": cookie, "Content-Type": content_type, "Referer": referer}
-            upload_seconds, (response, _) = timed(
-                lambda: page_bench.request(port, "/imports/", headers, "POST", body)
+            detail = response.getheader("Location", "") if response else ""
+            response, page = web_step(
+                steps, "preview page", lambda: page_bench.request(port, detail, {"Cookie": cookie})
             )
-            detail = response.getheader("Location", "")
-            steps = [("upload and check", upload_seconds, response.status)]
-            view_seconds, (response, page) = timed(
-                lambda: page_bench.request(port, detail, {"Cookie": cookie})
-            )
-            steps.append(("preview page", view_seconds, response.status))
-            apply_path = re.search(rb'action="(/imports/\d+/apply/)"', page).group(1).decode()
-            form = f"csrfmiddlewaretoken={token}"
-            headers = {
+            found = re.search(rb'action="(/imports/\d+/apply/)"', page or b"")
+            confirm = {
                 "Cookie": cookie,
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Referer": referer,
             }
-            confirm_seconds, (response, _) = timed(
-                lambda: page_bench.request(port, apply_path, headers, "POST", form)
+            form = f"csrfmiddlewaretoken={token}"
+            if found:
+                web_step(
+                    steps,
+                    "confirm (imports)",
+                    lambda: page_bench.request(port, found.group(1).decode(), confirm, "POST", form),
+                )
+            response, page = web_step(
+                steps, "imported page", lambda: page_bench.request(port, detail, {"Cookie": cookie})
             )
-            steps.append(("confirm (imports)", confirm_seconds, response.status))
-            done_seconds, (response, page) = timed(
-                lambda: page_bench.request(port, detail, {"Cookie": cookie})
-            )
-            steps.append(("imported page", done_seconds, response.status))
             for label, seconds, status in steps:
-                print(f"  {label:34} {seconds:6.2f} s  HTTP {status}")
-            imported = b"Imported" in page
+                print(f"  {label:34} {seconds:6.2f} s  {status}")
+            imported = b"Imported" in (page or b"")
             slowest = max(seconds for _, seconds, _ in steps)
             verdict(
                 f"200,000 rows through the page, each request well inside {GUNICORN_TIMEOUT:.0f} s "

@@ -37,6 +37,9 @@ from sct_monitor.periods import Period
 # Figures a frozen row copies from the row it replaces when its figure did not change.
 FROZEN_FIELDS = ("rag", "basis", "target_text", "details", "revised", "was_value", "was_missing_reason",
                  "was_commentary", "revised_at", "revision_reason")  # fmt: skip
+# Months planned together when many are published at once (an import of years of figures): a
+# year's frozen rows are held in memory at a time, not every month's.
+MONTHS_PER_PASS = 12
 
 
 @dataclass(frozen=True)
@@ -246,13 +249,14 @@ def refresh_published_months(months, user, reason: str, now: datetime) -> list[P
         )
     )
     publications = []
-    for month, plan in plan_snapshots(published, reason, now).items():
-        if not plan.needed:
-            continue
-        record = MonthlyReturn.objects.select_for_update().get(month=month)
-        publication = write_publication(plan, user, reason, record.version, now)
-        MonthlyReturn.objects.filter(pk=record.pk).update(published_revision=publication.revision)
-        publications.append(publication)
+    for start in range(0, len(published), MONTHS_PER_PASS):
+        for month, plan in plan_snapshots(published[start : start + MONTHS_PER_PASS], reason, now).items():
+            if not plan.needed:
+                continue
+            record = MonthlyReturn.objects.select_for_update().get(month=month)
+            publication = write_publication(plan, user, reason, record.version, now)
+            MonthlyReturn.objects.filter(pk=record.pk).update(published_revision=publication.revision)
+            publications.append(publication)
     return publications
 
 
