@@ -37,9 +37,9 @@ from sct_monitor.periods import Period
 # Figures a frozen row copies from the row it replaces when its figure did not change.
 FROZEN_FIELDS = ("rag", "basis", "target_text", "details", "revised", "was_value", "was_missing_reason",
                  "was_commentary", "revised_at", "revision_reason")  # fmt: skip
-# Months planned together when many are published at once (an import of years of figures): a
-# year's frozen rows are held in memory at a time, not every month's.
-MONTHS_PER_PASS = 12
+# Months planned together when many are published at once (an import of years of figures): at a
+# time two years' frozen rows are held in memory, not every month's.
+MONTHS_PER_PASS = 24
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
                 for name in FROZEN_FIELDS:
                     setattr(row, name, getattr(before, name))
             else:
-                shown = data.row(indicator)
+                shown = data.row(indicator, with_trend=False)
                 row.rag, row.basis = shown.status.rag.value, shown.status.basis[:300]
                 row.target_text = shown.target_text[:100]
                 row.details = frozen_details(shown)
