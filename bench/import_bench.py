@@ -103,9 +103,11 @@ def baseline(rows: list[dict]) -> float:
             f"SELECT ROW_NUMBER() OVER (), {names}, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
             "FROM bench_staging"
         )
+        fields = ", ".join(f.column for f in MonthlyValue._meta.concrete_fields)
         cursor.execute(
-            "INSERT INTO bench_history SELECT v.*, ROW_NUMBER() OVER (), CURRENT_TIMESTAMP, 'bench', '+', "
-            "NULL FROM bench_values v"
+            f"INSERT INTO bench_history ({fields}, history_id, history_date, history_change_reason, "
+            f"history_type, history_user_id) SELECT {fields}, id, CURRENT_TIMESTAMP, 'bench', '+', NULL "
+            "FROM bench_values"
         )
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
@@ -201,7 +203,9 @@ def through_the_web_page() -> None:
     database = page_bench.Database(workdir)
     database.name = f"sct_bench_imports_{os.getpid()}"
     if database.vendor == "postgresql":
-        database.url = database.url.rsplit("/", 1)[0] + f"/{database.name}"
+        # Created from the server's maintenance database: the one named need not exist.
+        server_url = database.url.rsplit("/", 1)[0]
+        database.admin_url, database.url = f"{server_url}/postgres", f"{server_url}/{database.name}"
     setup = page_bench.environment(database, workdir, debug=True)
     create = (
         "from kpis.models import Indicator; Indicator.objects.bulk_create(Indicator(code=f'B{i}', "
