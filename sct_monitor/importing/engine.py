@@ -289,8 +289,7 @@ def plan_import(
     """``options`` carries choices made with the upload, such as a neighbour model's
     ``applies_from`` and ``model_name``, or ``override_older`` for DfE figures."""
     plan = read_plan(kind, file_name, content, override_published, progress, options)
-    if plan.ok:
-        compare_plan(plan)
+    compare_plan(plan)  # with errors too: the preview shows what the rows read would do
     return plan
 
 
@@ -311,6 +310,8 @@ def apply_import(
             compare_plan(plan)
             if plan.ok:
                 write_plan(plan, log, user)
+    else:
+        compare_plan(plan)  # the refused import's log counts what its rows would have done
     if not plan.ok:
         record(log, plan, ImportOutcome.REFUSED)
     return plan, log
