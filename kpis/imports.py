@@ -1,6 +1,7 @@
 """The kpis app's import kinds: KPI values (long and wide), comparators, targets, and the DfE's
 neighbour models, tables and mappings (kpis.dfe_imports)."""
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -63,12 +64,15 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     }
     columns, lines = table_rows(table, parsed, wanted, {"indicator_code", "month", "value"})
     planned = Planned(MonthlyValue, ["indicator_id", "month"])
+    # A file repeats each code and month on many rows: each is looked up once (failures are not kept).
+    find_indicator = functools.cache(lambda code: indicator_for(code, context["indicators"]))
+    find_month = functools.cache(lambda text: month("month", text))
     for count, (line, cells) in enumerate(lines, start=1):
         progress(count, len(lines))
         parsed.rows_read += 1
         try:
-            indicator = indicator_for(columns.get(cells, "indicator_code"), context["indicators"])
-            when = month("month", columns.get(cells, "month"))
+            indicator = find_indicator(columns.get(cells, "indicator_code"))
+            when = find_month(columns.get(cells, "month"))
             value = number("value", columns.get(cells, "value"), blank=True)
             if value is not None and (problem := value_problem(value, indicator.unit)):
                 raise Fail("value", columns.get(cells, "value"), problem)

@@ -30,12 +30,16 @@ from kpis.scorecard import (
     size_of,
 )
 from kpis.status import Rag
+from sct_monitor.bulk_insert import insert_objects
 from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
 # Figures a frozen row copies from the row it replaces when its figure did not change.
 FROZEN_FIELDS = ("rag", "basis", "target_text", "details", "revised", "was_value", "was_missing_reason",
                  "was_commentary", "revised_at", "revision_reason")  # fmt: skip
+# Months planned together when many are published at once (an import of years of figures): at a
+# time two years' frozen rows are held in memory, not every month's.
+MONTHS_PER_PASS = 24
 
 
 @dataclass(frozen=True)
@@ -146,15 +150,20 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
         publication.month: publication.summary.get("narratives", {})
         for publication in Publication.objects.filter(month__in=months).order_by("month", "revision")
     }  # the latest revision of each month wins
+    # Grouped by month once, so that many months cost no more than one pass over the values each.
+    working_by_month: dict[date, list] = {}
+    for (indicator_id, value_month), value in working.items():
+        working_by_month.setdefault(value_month, []).append((indicator_id, value))
+    current_by_month: dict[date, list] = {}
+    for (indicator_id, value_month), before in current.items():
+        current_by_month.setdefault(value_month, []).append((indicator_id, before))
     plans = {}
     for month in sorted(set(months)):
         data = ScorecardData.loaded(indicators, working, {}, benchmarks, month)
         plan = SnapshotPlan(month, revisions.get(month, 0) + 1)
         correcting = plan.revision > 1
         present = set()
-        for (indicator_id, value_month), value in working.items():
-            if value_month != month:
-                continue
+        for indicator_id, value in working_by_month.get(month, []):
             indicator = by_id[indicator_id]
             present.add(indicator_id)
             before = current.get((indicator_id, month))
@@ -168,7 +177,7 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
                 for name in FROZEN_FIELDS:
                     setattr(row, name, getattr(before, name))
             else:
-                shown = data.row(indicator)
+                shown = data.row(indicator, with_trend=False)
                 row.rag, row.basis = shown.status.rag.value, shown.status.basis[:300]
                 row.target_text = shown.target_text[:100]
                 row.details = frozen_details(shown)
@@ -179,11 +188,10 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
                     row.was_commentary = before.commentary if before else ""
                 plan.changes.append(FigureChange(indicator, before, row))
             plan.rows.append(row)
-        for (indicator_id, value_month), before in current.items():
-            if value_month == month:
-                plan.has_current = True
-                if indicator_id not in present:
-                    plan.changes.append(FigureChange(by_id[indicator_id], before, None))
+        for indicator_id, before in current_by_month.get(month, []):
+            plan.has_current = True
+            if indicator_id not in present:
+                plan.changes.append(FigureChange(by_id[indicator_id], before, None))
         plan.narratives = {key: narratives.get(key, {}) for key in narrative_periods(month)}
         held = published_narratives.get(month, {})
         plan.narratives_changed = sorted(
@@ -225,7 +233,7 @@ def write_publication(
     PublishedValue.objects.filter(month=plan.month, is_current=True).update(is_current=False)
     for row in plan.rows:
         row.publication = publication
-    PublishedValue.objects.bulk_create(plan.rows, batch_size=2000)
+    insert_objects(PublishedValue, plan.rows)
     return publication
 
 
@@ -241,13 +249,14 @@ def refresh_published_months(months, user, reason: str, now: datetime) -> list[P
         )
     )
     publications = []
-    for month, plan in plan_snapshots(published, reason, now).items():
-        if not plan.needed:
-            continue
-        record = MonthlyReturn.objects.select_for_update().get(month=month)
-        publication = write_publication(plan, user, reason, record.version, now)
-        MonthlyReturn.objects.filter(pk=record.pk).update(published_revision=publication.revision)
-        publications.append(publication)
+    for start in range(0, len(published), MONTHS_PER_PASS):
+        for month, plan in plan_snapshots(published[start : start + MONTHS_PER_PASS], reason, now).items():
+            if not plan.needed:
+                continue
+            record = MonthlyReturn.objects.select_for_update().get(month=month)
+            publication = write_publication(plan, user, reason, record.version, now)
+            MonthlyReturn.objects.filter(pk=record.pk).update(published_revision=publication.revision)
+            publications.append(publication)
     return publications
 
 

@@ -431,8 +431,9 @@ class ScorecardData:
             return Status(Rag(snapshot.rag), snapshot.basis)
         return self.live_status(indicator, month)
 
-    def row(self, indicator: Indicator, month: date | None = None) -> ScorecardRow:
-        """The row for ``month`` (the data's own month unless another in its window is given)."""
+    def row(self, indicator: Indicator, month: date | None = None, with_trend: bool = True) -> ScorecardRow:
+        """The row for ``month`` (the data's own month unless another in its window is given);
+        ``with_trend=False`` leaves out the sparkline's months, which a publication does not keep."""
         month = month or self.month
         step = indicator.period_months
         current = self.value(indicator, month)
@@ -440,7 +441,8 @@ class ScorecardData:
         band = indicator.no_change_band
         reports = indicator.reports_in(month)
         snapshot = self.snapshot(indicator, month)
-        status, live = self.status(indicator, month), self.live_status(indicator, month)
+        live = self.live_status(indicator, month)
+        status = Status(Rag(snapshot.rag), snapshot.basis) if snapshot is not None else live  # as status()
         benchmark = self.benchmarks.target(indicator, month)
         comparators = []
         for kind, name in COMPARATORS:
@@ -483,7 +485,9 @@ class ScorecardData:
                 (m, self.number(indicator, m))
                 for m in (add_months(month, -k) for k in range(SPARKLINE_MONTHS - 1, -1, -1))
                 if indicator.reports_in(m)
-            ],
+            ]
+            if with_trend
+            else [],
             judgement_note=judgement_note(status, live) if snapshot else "",
             previous_value=previous_three[0],
             figure_revised=figure_revised(snapshot),

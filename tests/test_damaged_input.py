@@ -130,6 +130,20 @@ def test_each_damaged_file_is_refused_with_a_clear_error_and_a_log_row(admin_cli
     assert "nothing has been imported" in page.content.decode()
 
 
+def test_a_workbook_merely_declaring_a1_to_xfd1048576_is_read_as_what_it_holds():
+    declaring = rewrite_part(
+        workbook(),
+        "xl/worksheets/sheet1.xml",
+        lambda data: data.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:XFD1048576"/>'),
+    )
+    plan = plan_import("kpi-long", "declared.xlsx", declaring)
+    assert plan.ok, plan.problems
+    assert [cells for _, cells in plan.table.lines] == [
+        ["indicator_code", "month", "value", "commentary"],
+        ["5", "2022-07", "240", "Fewer"],
+    ]
+
+
 def test_an_empty_upload_is_refused_by_the_form(admin_client):
     response = admin_client.post("/imports/", {"kind": "kpi-long", "file": SimpleUploadedFile("e.csv", b"")})
     assert response.status_code == 400

@@ -1,8 +1,11 @@
 """One import path for the web page and the command: read, check, preview, then write it all.
 
 ``plan_import`` reads and checks a file and works out what it would create, update and leave
-unchanged, writing nothing. ``apply_import`` does the same again and, if there is still no
-error, writes every row in one transaction, recording who and which import in each history entry.
+unchanged, writing nothing. ``apply_import`` reads and checks it again, compares it with the
+data once the months are locked and, if there is still no error, writes every row in one
+transaction, recording who and which import in each history entry. KPI values and DfE figures,
+the tables a file can hold hundreds of thousands of rows for, are compared and written set-based
+(sct_monitor.importing.merge).
 """
 
 import hashlib
@@ -31,12 +34,15 @@ from kpis.months import month_label
 from kpis.publishing import refresh_published_months
 from kpis.returns import advance_versions, lock_months
 from sct_monitor.importing.kinds import Parsed, Planned, Problem
+from sct_monitor.importing.merge import Comparison, compare, write_changes
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
 from sct_monitor.upsert import UpsertResult, upsert
 
 MAX_ERRORS_SHOWN = 500
+# Models compared with one values_list read and written with set-based SQL, not model instances.
+SET_BASED = (MonthlyValue, AreaValue)
 
 
 def no_progress(done: int, total: int) -> None:
@@ -54,6 +60,9 @@ class Plan:
     table: RawTable | None = None
     parsed: Parsed = field(default_factory=Parsed)
     results: list[tuple[str, UpsertResult]] = field(default_factory=list)
+    # Each set-based model's comparison, kept so that the import writes what was compared.
+    comparisons: dict[type, Comparison] = field(default_factory=dict)
+    statuses: dict = field(default_factory=dict)  # month -> its return's status before the import
 
     @property
     def problems(self) -> list[Problem]:
@@ -196,7 +205,7 @@ def check_published(plan: Plan, planned: Planned, result: UpsertResult, statuses
             )  # fmt: skip
 
 
-def plan_import(
+def read_plan(
     kind: str,
     file_name: str,
     content: bytes,
@@ -204,8 +213,7 @@ def plan_import(
     progress: Callable = no_progress,
     options: dict | None = None,
 ) -> Plan:
-    """``options`` carries choices made with the upload, such as a neighbour model's
-    ``applies_from`` and ``model_name``, or ``override_older`` for DfE figures."""
+    """Read and check the file into planned rows, comparing nothing with the data yet."""
     plan = Plan(
         kind,
         file_name,
@@ -249,13 +257,39 @@ def plan_import(
     }
     KINDS[kind].parse(plan.table, context, plan.parsed, progress)
     find_duplicates(plan)
-    statuses = add_return_rows(plan)
+    plan.statuses = add_return_rows(plan)
+    return plan
+
+
+def compare_plan(plan: Plan) -> None:
+    """Work out what each planned model's rows would create, update and leave unchanged."""
+    plan.results, plan.comparisons = [], {}
     for planned in plan.parsed.planned:
-        result = upsert(
-            planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned), dry_run=True
-        )
-        check_published(plan, planned, result, statuses)
+        if planned.model in SET_BASED:
+            comparison = compare(planned.model, planned.key_fields, planned.rows, existing_for(planned))
+            plan.comparisons[planned.model] = comparison
+            result = comparison.result
+        else:
+            result = upsert(
+                planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned),
+                dry_run=True,
+            )  # fmt: skip
+        check_published(plan, planned, result, plan.statuses)
         plan.results.append((label_for(planned.model), result))
+
+
+def plan_import(
+    kind: str,
+    file_name: str,
+    content: bytes,
+    override_published: bool = False,
+    progress: Callable = no_progress,
+    options: dict | None = None,
+) -> Plan:
+    """``options`` carries choices made with the upload, such as a neighbour model's
+    ``applies_from`` and ``model_name``, or ``override_older`` for DfE figures."""
+    plan = read_plan(kind, file_name, content, override_published, progress, options)
+    compare_plan(plan)  # with errors too: the preview shows what the rows read would do
     return plan
 
 
@@ -264,39 +298,53 @@ def apply_import(
     progress: Callable = no_progress, log: ImportLog | None = None, options: dict | None = None,
 ) -> tuple[Plan, ImportLog]:  # fmt: skip
     """Check again and, with no error, write every row in one transaction; log the outcome."""
-    plan = plan_import(kind, file_name, content, override_published, progress, options)
+    plan = read_plan(kind, file_name, content, override_published, progress, options)
     log = log or ImportLog(user=user, kind=kind, file_name=file_name[:255], via=via)
     log.sha256, log.size, log.override_published = plan.sha256, plan.size, override_published
     log.options = plan.options
+    if plan.ok:
+        with transaction.atomic():
+            claim_log(log)
+            lock_months(months_planned(plan))
+            # Compared once, under the locks, so nothing can change between comparing and writing.
+            compare_plan(plan)
+            if plan.ok:
+                write_plan(plan, log, user)
+    else:
+        compare_plan(plan)  # the refused import's log counts what its rows would have done
     if not plan.ok:
         record(log, plan, ImportOutcome.REFUSED)
-        return plan, log
-    with transaction.atomic():
-        claim_log(log)
-        lock_months(months_planned(plan))
-        log.outcome = ImportOutcome.IMPORTED
-        log.save()
-        reason = f"Import {log.pk}: {kind} from {file_name}"[:100]
-        plan.results = []
-        months_written: set = set()
-        for planned in plan.parsed.planned:
+    return plan, log
+
+
+def write_plan(plan: Plan, log: ImportLog, user) -> None:
+    log.outcome = ImportOutcome.IMPORTED
+    log.save()
+    reason = f"Import {log.pk}: {plan.kind} from {plan.file_name}"[:100]
+    plan.results = []
+    months_written: set = set()
+    for planned in plan.parsed.planned:
+        if planned.model in SET_BASED:
+            result = write_changes(
+                planned.model, planned.key_fields, plan.comparisons[planned.model], reason, user
+            )
+        else:
             result = upsert(
                 planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned),
                 change_reason=reason, user=user,
             )  # fmt: skip
-            plan.results.append((label_for(planned.model), result))
-            if planned.model is MonthlyValue:
-                months_written = {key[1] for key in result.changed_keys}
-        if months_written:
-            # Forms opened before the import are refused; published months changed by it are
-            # published again as a revision carrying the import as its reason.
-            advance_versions(months_written, user)
-            refresh_published_months(months_written, user, reason, timezone.now())
-        if kind in ("dfe-ees", "sn-model"):
-            derived = refresh_dfe_comparators(change_reason=reason, user=user)
-            plan.results.append(("SN, England and West Midlands comparators (recomputed)", derived))
-        record(log, plan, ImportOutcome.IMPORTED)
-    return plan, log
+        plan.results.append((label_for(planned.model), result))
+        if planned.model is MonthlyValue:
+            months_written = {key[1] for key in result.changed_keys}
+    if months_written:
+        # Forms opened before the import are refused; published months changed by it are
+        # published again as a revision carrying the import as its reason.
+        advance_versions(months_written, user)
+        refresh_published_months(months_written, user, reason, timezone.now())
+    if plan.kind in ("dfe-ees", "sn-model"):
+        derived = refresh_dfe_comparators(change_reason=reason, user=user)
+        plan.results.append(("SN, England and West Midlands comparators (recomputed)", derived))
+    record(log, plan, ImportOutcome.IMPORTED)
 
 
 class AlreadyImported(Exception):
