@@ -86,7 +86,10 @@ def sqlite_statements(tables: list[str]) -> list[str]:
             statements.append(
                 f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" '
                 f"BEGIN UPDATE {version_table} SET number = number + 1, "
-                f"stamp = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = {VERSION_ROW}; END"
+                # SQLite's clock counts milliseconds; the random part keeps two writes within one
+                # apart (a restored number written again in the same millisecond).
+                f"stamp = strftime('%Y-%m-%d %H:%M:%f', 'now') || '.' || (abs(random()) % 1000000000) "
+                f"WHERE id = {VERSION_ROW}; END"
             )
     return statements
 
