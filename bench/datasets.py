@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from kpis.models import ComparatorValue, Indicator, MonthlyReturn, MonthlyValue, Target, ValueStatus
@@ -13,6 +14,7 @@ from kpis.scorecard import add_months
 LAST_MONTH = date(2023, 2, 1)
 
 
+@transaction.atomic  # publishing locks the months' returns, as an import's transaction does
 def generate(first: int, last: int, months: int) -> None:
     """Indicators G<first>..G<last-1> with ``months`` monthly values ending LAST_MONTH, a target
     and an SN comparator each, so that statuses, movements and comparisons all have work to do.

@@ -200,3 +200,14 @@ def test_a_value_is_sent_in_stored_blocks_of_at_most_65535_bytes():
     blocks = stored_blocks(b"y" * 65536)
     assert blocks[:5] == b"\x00\xff\xff\x00\x00"
     assert blocks[5 + 65535 : 5 + 65535 + 5] == b"\x00\x01\x00\xfe\xff"
+
+
+def test_a_page_larger_than_the_limit_is_rendered_every_time(board, settings):
+    report = "/reports/2022-06/"
+    settings.PAGE_CACHE_ENABLED = False
+    size = len(board.get(report).content)
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_MAX_BYTES = size - 1
+    assert [outcome(board.get(report)) for _ in range(2)] == ["bypass", "bypass"]
+    settings.PAGE_CACHE_MAX_BYTES = size
+    assert [outcome(board.get(report)) for _ in range(2)] == ["miss", "hit"]
