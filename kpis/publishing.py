@@ -23,6 +23,7 @@ from kpis.models import (
 )
 from kpis.scorecard import (
     LOOKBACK_MONTHS,
+    REVISION_FIELDS,
     ScorecardData,
     add_months,
     describe_change,
@@ -35,8 +36,7 @@ from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
 # Figures a frozen row copies from the row it replaces when its figure did not change.
-FROZEN_FIELDS = ("rag", "basis", "target_text", "details", "revised", "was_value", "was_missing_reason",
-                 "was_commentary", "revised_at", "revision_reason")  # fmt: skip
+FROZEN_FIELDS = ("rag", "basis", "target_text", "details", *REVISION_FIELDS)
 # Months planned together when many are published at once (an import of years of figures): at a
 # time two years' frozen rows are held in memory, not every month's.
 MONTHS_PER_PASS = 24

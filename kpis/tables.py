@@ -137,12 +137,13 @@ class ScorecardTable(tables.Table):
 
     def cell_renderer(self, bound_column) -> Callable[[ScorecardRow], str]:
         """What a cell of this column shows for a record: the table's render_<name>(record), the
-        column's own render(record), or the accessor's value (the column's default when empty)."""
+        column class's own render(record) (ComparatorColumn), or the accessor's value (the column's
+        default when empty)."""
         method = getattr(self, f"render_{bound_column.name}", None)
         if method is not None:
             return method
         column = bound_column.column
-        if isinstance(column, ComparatorColumn):
+        if type(column).render is not tables.Column.render:  # a column class with its own render
             return column.render
         accessor, empty, default = tables.A(bound_column.accessor), column.empty_values, bound_column.default
 
