@@ -8,4 +8,5 @@ urlpatterns = [
     path("", import_views.import_index, name="index"),
     path("<int:pk>/", import_views.import_detail, name="detail"),
     path("<int:pk>/apply/", import_views.import_apply, name="apply"),
+    path("<int:pk>/status/", import_views.import_status, name="status"),
 ]

@@ -4,10 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sct_monitor.importing.background import CannotStart, hand_over, has_stopped, runs_in_background
 from sct_monitor.importing.engine import AlreadyImported, apply_import, plan_import, record
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
@@ -15,6 +16,7 @@ from sct_monitor.record_views import DayField
 
 IMPORT = "sct_monitor.add_importlog"
 LOG_ROWS = 50
+DEALT_WITH = "This import has already been dealt with. Upload the file again to import it."
 
 
 class UploadForm(forms.Form):
@@ -107,24 +109,35 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         plan = plan_import(
             log.kind, log.file_name, bytes(log.content), log.override_published, options=log.options
         )
-    return render(request, "imports/detail.html", {"log": log, "plan": plan, "kind": KINDS.get(log.kind)})
+    context = {"log": log, "plan": plan, "kind": KINDS.get(log.kind), "stopped": has_stopped(log)}
+    return render(request, "imports/detail.html", context)
+
+
+@permission_required(IMPORT, raise_exception=True)
+@require_http_methods(["GET"])
+def import_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the import page asks while an import runs in its own process."""
+    log = get_object_or_404(ImportLog.objects.only("outcome", "started_at"), pk=pk)
+    running = log.outcome == ImportOutcome.RUNNING and not has_stopped(log)
+    return JsonResponse({"outcome": log.outcome, "running": running})  # never stored (headers.py)
 
 
 @permission_required(IMPORT, raise_exception=True)
 @require_POST
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ImportLog, pk=pk)
-    dealt_with = "This import has already been dealt with. Upload the file again to import it."
     if log.outcome != ImportOutcome.PREVIEWED or not log.content:
-        messages.error(request, dealt_with)
+        messages.error(request, DEALT_WITH)
         return redirect("imports:detail", pk=pk)
+    if runs_in_background(log):
+        return confirm_in_background(request, log)
     try:
         plan, log = apply_import(
             log.kind, log.file_name, bytes(log.content), request.user, log.override_published, log=log,
             options=log.options,
         )  # fmt: skip
     except AlreadyImported:  # a second confirmation that waited for the first
-        messages.error(request, dealt_with)
+        messages.error(request, DEALT_WITH)
         return redirect("imports:detail", pk=pk)
     if plan.ok:
         messages.success(request, f"Imported {log.file_name}: {plan.summary()}.")
@@ -133,3 +146,14 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             request, "Nothing was imported: the data changed since the preview and the file now has errors."
         )
     return redirect("imports:detail", pk=pk)
+
+
+def confirm_in_background(request: HttpRequest, log: ImportLog) -> HttpResponse:
+    try:
+        started = hand_over(log.pk, request.user.pk)
+    except CannotStart:
+        messages.error(request, "The import could not be started; nothing was imported. Try again.")
+        return redirect("imports:detail", pk=log.pk)
+    if not started:  # a second confirmation
+        messages.error(request, DEALT_WITH)
+    return redirect("imports:detail", pk=log.pk)

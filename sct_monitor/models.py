@@ -9,6 +9,9 @@ class ImportOutcome(models.TextChoices):
     IMPORTED = "imported", "Imported"
     # Previewed, never confirmed, and its file deleted by the purge command after a set time.
     EXPIRED = "expired", "Not confirmed in time: the file was deleted"
+    # A large import confirmed on the web page runs in a process of its own (sct_monitor.importing.background).
+    RUNNING = "running", "Importing: under way"
+    FAILED = "failed", "Stopped with an error: nothing imported"
 
 
 class ImportLog(models.Model):
@@ -16,6 +19,7 @@ class ImportLog(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # when a background import began
     finished_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(max_length=30)
     file_name = models.CharField(max_length=255)

@@ -313,6 +313,12 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # An .xlsx is a zip: the most its parts may unpack to, whatever the file's own size.
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+# A file with more rows than this, confirmed on the web page, is imported in a process of its own
+# while the page follows it, so no request waits for it (or is cut off by the app server's timeout).
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 10_000)
+# A background import still running after this many minutes has stopped (its process was killed):
+# it wrote nothing, since an import commits all at once or not at all.
+IMPORT_RUNNING_LIMIT_MINUTES = env_int("IMPORT_RUNNING_LIMIT_MINUTES", 30)
 
 # Retention (the purge command): uploads previewed but never confirmed keep their file this many
 # hours; sign-in records (attempts, lock-outs, the sign-in log with addresses) this many days.

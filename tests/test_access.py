@@ -90,6 +90,7 @@ PAGES = {
     "/targets/2022-23/edit/": {ADMINISTRATOR},
     "/imports/": {ADMINISTRATOR},
     "/imports/1/": {ADMINISTRATOR},
+    "/imports/1/status/": {ADMINISTRATOR},  # what the page asks while an import runs
     # Every signed-in user changes their own password, with or without a role.
     "/account/password/": set(ROLES) | {None},
     "/account/password/done/": set(ROLES) | {None},

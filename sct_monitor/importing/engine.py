@@ -352,14 +352,15 @@ class AlreadyImported(Exception):
 
 
 def claim_log(log: ImportLog) -> None:
-    """Lock a previewed import's log row and check it is still only previewed, so a second
-    confirmation waits for the first and then does nothing."""
+    """Lock a previewed import's log row and check it is still only previewed (or handed to a
+    process of its own, sct_monitor.importing.background), so a second confirmation waits for
+    the first and then does nothing."""
     if log.pk is None:
         return
     outcome = (
         ImportLog.objects.select_for_update().filter(pk=log.pk).values_list("outcome", flat=True).first()
     )
-    if outcome != ImportOutcome.PREVIEWED:
+    if outcome not in (ImportOutcome.PREVIEWED, ImportOutcome.RUNNING):
         raise AlreadyImported(log.pk)
 
 

@@ -1,4 +1,5 @@
-"""Delete what is kept only for a while: unconfirmed uploads and old sign-in records.
+"""Delete what is kept only for a while: unconfirmed uploads and old sign-in records; record
+background imports that stopped without finishing as failed.
 
 Run it daily (cron or a systemd timer); running it again straight away deletes nothing more.
 """
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from sct_monitor.importing.background import fail_stopped
 from sct_monitor.models import ImportLog, ImportOutcome
 
 
@@ -43,9 +45,12 @@ def purge(now=None) -> dict[str, int]:
 class Command(BaseCommand):
     help = (
         "Delete uploads previewed but not confirmed within IMPORT_PREVIEW_RETENTION_HOURS, sign-in "
-        "records older than SIGN_IN_RECORD_RETENTION_DAYS, and expired sessions."
+        "records older than SIGN_IN_RECORD_RETENTION_DAYS, and expired sessions; record imports running "
+        "for longer than IMPORT_RUNNING_LIMIT_MINUTES as failed."
     )
 
     def handle(self, *args, **options) -> None:
         counts = purge()
         self.stdout.write(", ".join(f"{label}: {count} deleted" for label, count in counts.items()))
+        stopped = fail_stopped(timezone.now())  # their process was killed part way; they wrote nothing
+        self.stdout.write(f"imports that stopped without finishing, recorded as failed: {stopped}")
