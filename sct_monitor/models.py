@@ -9,7 +9,8 @@ class ImportOutcome(models.TextChoices):
     IMPORTED = "imported", "Imported"
     # Previewed, never confirmed, and its file deleted by the purge command after a set time.
     EXPIRED = "expired", "Not confirmed in time: the file was deleted"
-    # A large import confirmed on the web page runs in a process of its own (sct_monitor.importing.background).
+    # A large import confirmed on the web page runs in a process of its own
+    # (sct_monitor.importing.background).
     RUNNING = "running", "Importing: under way"
     FAILED = "failed", "Stopped with an error: nothing imported"
 

@@ -1,6 +1,6 @@
 """Large imports confirmed on the web page run in a process of their own, which the page follows."""
 
-import os
+import io
 import time
 from datetime import timedelta
 
@@ -148,7 +148,7 @@ def test_an_import_running_for_longer_than_the_limit_is_shown_as_stopped_and_pur
     assert "This import stopped without finishing: nothing has been imported" in page
     assert "js/import-progress" not in page
     assert admin_client.get(f"/imports/{log.pk}/status/").json()["running"] is False
-    call_command("purge", stdout=open(os.devnull, "w"))
+    call_command("purge", stdout=io.StringIO())
     log.refresh_from_db()
     recent.refresh_from_db()
     assert (log.outcome, recent.outcome) == (ImportOutcome.FAILED, ImportOutcome.RUNNING)
@@ -178,7 +178,8 @@ def test_a_file_within_the_limit_is_imported_during_the_request(admin_client, st
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the process needs a database it can share (CI runs this on PostgreSQL)"
+    connection.vendor != "postgresql",
+    reason="the process needs a database it can share (CI runs this on PostgreSQL)",
 )
 @pytest.mark.django_db(transaction=True)
 def test_the_process_really_starts_and_imports(admin, monkeypatch, settings):

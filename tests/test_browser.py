@@ -378,3 +378,36 @@ def test_an_administrator_previews_then_imports_a_file(page, tmp_path):
     confirm.click()
     expect(page.locator(".govuk-panel")).to_contain_text("2 created, 0 updated, 0 unchanged")
     assert MonthlyValue.objects.get(indicator__code="5", month="2022-07-01").value == 240
+
+
+def test_an_administrator_watches_a_large_import_run_in_its_own_process(
+    page, tmp_path, settings, monkeypatch
+):
+    from kpis.models import MonthlyValue
+    from sct_monitor.importing import background
+
+    settings.IMPORT_BACKGROUND_ROWS = 0  # every file goes to the background
+    handed_over: list[tuple] = []
+    monkeypatch.setattr(
+        background, "start_process", lambda log_id, user_id: handed_over.append((log_id, user_id))
+    )
+    make_user("boss", "Administrator", is_staff=True)
+    sign_in(page, "boss")
+    upload = tmp_path / "july.csv"
+    upload.write_text("indicator_code,month,value\n5,2022-07,240\n", encoding="utf-8")
+    page.goto("/imports/")
+    page.get_by_label("KPI values, one per line").check()
+    page.get_by_label("File (.csv or .xlsx)").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Import 2 created, 0 updated, 0 unchanged").click()
+    expect(page.get_by_text("Importing 1 row: started at")).to_be_visible()
+    expect(page.locator("#app-import-progress")).to_contain_text(
+        "Still importing (checked at", timeout=10_000
+    )
+    assert_no_axe_violations(page)
+    assert not MonthlyValue.objects.filter(month="2022-07-01").exists()
+    # The import's process, run here: the page finds out by itself and shows the result.
+    [(log_id, user_id)] = handed_over
+    background.run_handed_over(log_id, user_id)
+    expect(page.locator(".govuk-panel")).to_contain_text("2 created, 0 updated, 0 unchanged", timeout=10_000)
+    assert MonthlyValue.objects.get(indicator__code="5", month="2022-07-01").value == 240

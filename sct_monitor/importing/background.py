@@ -45,7 +45,10 @@ def start_process(log_id: int, user_id: int | None) -> None:
     if user_id is not None:
         command += ["--user", str(user_id)]
     process = subprocess.Popen(
-        command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        command,
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip  (its errors go to the app server's own log, standard error)
     threading.Thread(target=process.wait, daemon=True).start()
