@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from sct_monitor.importing.engine import AlreadyImported, apply_import
@@ -57,10 +56,10 @@ def start_process(log_id: int, user_id: int | None) -> None:
 def hand_over(log_id: int, user_id: int | None, now: datetime | None = None) -> bool:
     """Mark a previewed import as running and start its process. False when it was no longer
     previewed (confirmed already, in another tab or by a second click): nothing is started."""
-    with transaction.atomic():
-        claimed = ImportLog.objects.filter(pk=log_id, outcome=ImportOutcome.PREVIEWED).update(
-            outcome=ImportOutcome.RUNNING, started_at=now or timezone.now()
-        )
+    # One UPDATE: of two confirmations at once, only one finds the import still previewed.
+    claimed = ImportLog.objects.filter(pk=log_id, outcome=ImportOutcome.PREVIEWED).update(
+        outcome=ImportOutcome.RUNNING, started_at=now or timezone.now()
+    )
     if not claimed:
         return False
     try:
