@@ -151,20 +151,22 @@ def find_duplicates(plan: Plan) -> None:
     for planned in plan.parsed.planned:
         if planned.model in (FinancialYear, NeighbourModel):
             continue
-        first_line: dict[tuple, int] = {}
-        keep_rows, keep_lines = [], []
         # Rows are keyed by their parent's natural key until the parent has an id.
         natural, foreign, _ = PARENTS.get(planned.model, ("", "", None))
         fields = [natural if name == foreign and foreign else name for name in planned.key_fields]
-        for row, line in zip(planned.rows, planned.lines, strict=True):
-            key = tuple(row.get(name) for name in fields)
+        first_line: dict[tuple, int] = {}
+        duplicates: list[int] = []  # positions of the rows repeating an earlier row's key
+        for position, (row, line) in enumerate(zip(planned.rows, planned.lines, strict=True)):
+            key = tuple(map(row.get, fields))
             if key in first_line:
                 plan.parsed.problems.append(Problem(line, "", "", f"duplicate of line {first_line[key]}"))
+                duplicates.append(position)
                 continue
             first_line[key] = line
-            keep_rows.append(row)
-            keep_lines.append(line)
-        planned.rows, planned.lines = keep_rows, keep_lines
+        if duplicates:  # the common case, a file without duplicates, keeps its lists as they are
+            dropped = set(duplicates)
+            planned.rows = [row for i, row in enumerate(planned.rows) if i not in dropped]
+            planned.lines = [line for i, line in enumerate(planned.lines) if i not in dropped]
 
 
 def add_return_rows(plan: Plan) -> dict:
@@ -190,19 +192,26 @@ def add_return_rows(plan: Plan) -> dict:
 def check_published(plan: Plan, planned: Planned, result: UpsertResult, statuses: dict) -> None:
     if plan.override_published or planned.model is not MonthlyValue:
         return
+    published = {month for month, status in statuses.items() if status == ValueStatus.PUBLISHED}
+    # Only the changed keys in published months are refused; most imports have none, and then
+    # no line needs looking up.
+    refused = [key for key in result.changed_keys if key[1] in published]
+    if not refused:
+        return
+    wanted = set(refused)
     line_of = {
-        (row["indicator_id"], row["month"]): line
+        key: line
         for row, line in zip(planned.rows, planned.lines, strict=True)
+        if (key := (row["indicator_id"], row["month"])) in wanted
     }
-    for key in sorted(result.changed_keys, key=lambda k: line_of[k]):
+    for key in sorted(refused, key=lambda k: line_of[k]):
         month = key[1]
-        if statuses.get(month) == ValueStatus.PUBLISHED:
-            plan.parsed.problems.append(
-                Problem(
-                    line_of[key], "month", f"{month:%Y-%m}",
-                    f"{month_label(month)} is published; tick 'Change published months' to change it",
-                )
-            )  # fmt: skip
+        plan.parsed.problems.append(
+            Problem(
+                line_of[key], "month", f"{month:%Y-%m}",
+                f"{month_label(month)} is published; tick 'Change published months' to change it",
+            )
+        )  # fmt: skip
 
 
 def read_plan(
@@ -248,8 +257,8 @@ def read_plan(
     context = {
         "indicators": {i.code: i for i in Indicator.objects.all()},
         "missing_reasons": {
-            (v.indicator_id, v.month): v.missing_reason
-            for v in MonthlyValue.objects.filter(value__isnull=True).only(
+            (indicator_id, month): reason
+            for indicator_id, month, reason in MonthlyValue.objects.filter(value__isnull=True).values_list(
                 "indicator_id", "month", "missing_reason"
             )
         },

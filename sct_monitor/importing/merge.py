@@ -10,6 +10,7 @@ django-simple-history would (``+`` for new rows, ``~`` for changed ones, with th
 The result is an ``UpsertResult`` with the same counts and changed keys as ``upsert`` gives.
 """
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,10 +49,11 @@ def compare(
         values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared).iterator()
     }
     position = {name: i for i, name in enumerate(compared)}
+    every_field = set(compared) | set(key_fields)
     result = comparison.result
     seen: set[tuple] = set()
     for row in rows:
-        key = tuple(row[name] for name in key_fields)
+        key = tuple(map(row.__getitem__, key_fields))
         if key in seen:
             raise ValueError(f"{model.__name__}: the key {key} appears twice")
         seen.add(key)
@@ -59,7 +61,7 @@ def compare(
         if current is None:
             comparison.changes.append((CREATED, row))
             result.created += 1
-        elif any(current[position[name]] != value for name, value in row.items() if name in position):
+        elif differs(row, current, compared, position, every_field):
             comparison.changes.append((CHANGED, row))
             result.updated += 1
         else:
@@ -67,6 +69,16 @@ def compare(
             continue
         result.changed_keys.add(key)
     return comparison
+
+
+def differs(
+    row: dict[str, Any], current: tuple, compared: list[str], position: dict[str, int], every_field: set
+) -> bool:
+    """Whether any of ``row``'s compared fields differs from the ``current`` values (in ``compared``'s
+    order). A row naming every field, the common case, is compared as one tuple."""
+    if len(row) == len(every_field) and row.keys() == every_field:
+        return any(map(operator.ne, current, map(row.__getitem__, compared)))
+    return any(current[position[name]] != value for name, value in row.items() if name in position)
 
 
 def write_changes(

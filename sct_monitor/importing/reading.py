@@ -75,10 +75,13 @@ def read_table(name: str, content: bytes) -> RawTable:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
+    strip = str.strip
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
-                lines.append((reader.line_num, [cell.strip() for cell in row]))
+            # Each cell is stripped once; a line whose cells are all blank is left out.
+            cells = list(map(strip, row))
+            if any(cells):
+                lines.append((reader.line_num, cells))
     except csv.Error as exc:
         raise ReadError(f"line {reader.line_num}: {exc}") from None
     return RawTable(name, lines, encoding, "tab" if delimiter == "\t" else "comma")
