@@ -31,7 +31,7 @@ from kpis.scorecard import (
     size_of,
 )
 from kpis.status import Rag
-from sct_monitor.bulk_insert import insert_objects
+from sct_monitor.bulk_insert import collector_paused, insert_objects
 from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
@@ -248,6 +248,12 @@ def refresh_published_months(months, user, reason: str, now: datetime) -> list[P
             "month", flat=True
         )
     )
+    with collector_paused():  # a pass builds tens of thousands of rows
+        return publish_in_passes(published, user, reason, now)
+
+
+def publish_in_passes(published: list[date], user, reason: str, now: datetime) -> list[Publication]:
+    """Publish the months that need it, MONTHS_PER_PASS months planned at a time."""
     publications = []
     for start in range(0, len(published), MONTHS_PER_PASS):
         for month, plan in plan_snapshots(published[start : start + MONTHS_PER_PASS], reason, now).items():

@@ -33,6 +33,7 @@ from kpis.models import (
 from kpis.months import month_label
 from kpis.publishing import refresh_published_months
 from kpis.returns import advance_versions, lock_months
+from sct_monitor.bulk_insert import collector_paused
 from sct_monitor.importing.kinds import Parsed, Planned, Problem
 from sct_monitor.importing.merge import Comparison, compare, write_changes
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
@@ -154,19 +155,20 @@ def find_duplicates(plan: Plan) -> None:
         # Rows are keyed by their parent's natural key until the parent has an id.
         natural, foreign, _ = PARENTS.get(planned.model, ("", "", None))
         fields = [natural if name == foreign and foreign else name for name in planned.key_fields]
+        keys = [tuple(map(row.get, fields)) for row in planned.rows]
+        if len(set(keys)) == len(keys):
+            continue  # the common case: no key repeats, and the lists stay as they are
         first_line: dict[tuple, int] = {}
         duplicates: list[int] = []  # positions of the rows repeating an earlier row's key
-        for position, (row, line) in enumerate(zip(planned.rows, planned.lines, strict=True)):
-            key = tuple(map(row.get, fields))
+        for position, (key, line) in enumerate(zip(keys, planned.lines, strict=True)):
             if key in first_line:
                 plan.parsed.problems.append(Problem(line, "", "", f"duplicate of line {first_line[key]}"))
                 duplicates.append(position)
                 continue
             first_line[key] = line
-        if duplicates:  # the common case, a file without duplicates, keeps its lists as they are
-            dropped = set(duplicates)
-            planned.rows = [row for i, row in enumerate(planned.rows) if i not in dropped]
-            planned.lines = [line for i, line in enumerate(planned.lines) if i not in dropped]
+        dropped = set(duplicates)
+        planned.rows = [row for i, row in enumerate(planned.rows) if i not in dropped]
+        planned.lines = [line for i, line in enumerate(planned.lines) if i not in dropped]
 
 
 def add_return_rows(plan: Plan) -> dict:
@@ -223,6 +225,19 @@ def read_plan(
     options: dict | None = None,
 ) -> Plan:
     """Read and check the file into planned rows, comparing nothing with the data yet."""
+    with collector_paused():
+        return read_plan_now(kind, file_name, content, override_published, progress, options)
+
+
+def read_plan_now(
+    kind: str,
+    file_name: str,
+    content: bytes,
+    override_published: bool = False,
+    progress: Callable = no_progress,
+    options: dict | None = None,
+) -> Plan:
+    """read_plan's work, done while the garbage collector is paused."""
     plan = Plan(
         kind,
         file_name,
@@ -272,6 +287,11 @@ def read_plan(
 
 def compare_plan(plan: Plan) -> None:
     """Work out what each planned model's rows would create, update and leave unchanged."""
+    with collector_paused():
+        compare_planned(plan)
+
+
+def compare_planned(plan: Plan) -> None:
     plan.results, plan.comparisons = [], {}
     for planned in plan.parsed.planned:
         if planned.model in SET_BASED:

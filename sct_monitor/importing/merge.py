@@ -20,7 +20,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sct_monitor.bulk_insert import insert_rows
+from sct_monitor.bulk_insert import collector_paused, insert_rows
 from sct_monitor.upsert import UpsertResult
 
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
@@ -46,7 +46,7 @@ def compare(
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
     held = {
-        values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared).iterator()
+        values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared)
     }
     position = {name: i for i, name in enumerate(compared)}
     every_field = set(compared) | set(key_fields)
@@ -96,8 +96,9 @@ def write_changes(
     for change, row in comparison.changes:
         groups.setdefault(tuple(sorted(row)), []).append((change, row))
     now = timezone.now()
-    for columns, changes in groups.items():
-        merge_group(model, list(key_fields), list(columns), changes, now, change_reason, user)
+    with collector_paused():
+        for columns, changes in groups.items():
+            merge_group(model, list(key_fields), list(columns), changes, now, change_reason, user)
     return comparison.result
 
 
