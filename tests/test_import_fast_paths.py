@@ -1,10 +1,12 @@
 """The import check's fast paths give exactly what the general code they stand in for gives."""
 
+import gc
 import random
 from decimal import Decimal
 
 import pytest
 
+from sct_monitor.bulk_insert import collector_paused
 from sct_monitor.importing.kinds import Columns, Fail, number, remembered
 from sct_monitor.importing.reading import ReadError, read_csv, read_table, split_plain_text
 
@@ -92,3 +94,19 @@ def test_remembered_results_are_the_function_s_and_failures_are_raised_every_tim
         with pytest.raises(Fail) as failure:
             find("abc")
         assert failure.value.message == "not a number"
+
+
+def test_the_collector_pause_resumes_collecting_at_its_last_end_only():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_the_collector_pause_ends_when_its_work_fails():
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert gc.isenabled()

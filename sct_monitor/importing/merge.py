@@ -45,9 +45,7 @@ def compare(
         return comparison
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
-    held = {
-        values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared)
-    }
+    held = {values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared)}
     position = {name: i for i, name in enumerate(compared)}
     every_field = set(compared) | set(key_fields)
     result = comparison.result
