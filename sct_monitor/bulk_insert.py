@@ -7,6 +7,7 @@ where building each INSERT's values through the ORM costs more than the database
 import gc
 import io
 import json
+import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,22 +51,32 @@ def copy_text(value: Any) -> str:
     return str(value).translate(COPY_ESCAPES)
 
 
-def driver_value(field: models.Field) -> Callable[[Any], Any]:
-    """How a field's Python value becomes what the driver takes, for the fields that need it."""
+def driver_value(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a field's Python value becomes what the driver takes; None when it is taken as it is."""
     if isinstance(field, models.JSONField):
         return lambda value: json.dumps(value, cls=field.encoder)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
-    return lambda value: value
+    return None
 
 
 def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -> None:
     """Insert unsaved ``objects`` as they stand (no defaults, signals or ids set on them)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    converters = [(f.attname, driver_value(f)) for f in fields]
-    rows = ([convert(getattr(obj, name)) for name, convert in converters] for obj in objects)
+    names = [f.attname for f in fields]
+    # All of a row's values in one call (a tuple: attrgetter of one name would give the value).
+    values_of = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    # Only the few fields needing it are converted, not every value of every row.
+    converted = [(i, convert) for i, f in enumerate(fields) if (convert := driver_value(f)) is not None]
+
+    def row(obj: models.Model) -> list[Any]:
+        values = list(values_of(obj))
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        return values
+
     with connection.cursor() as cursor:
-        insert_rows(cursor, model._meta.db_table, [f.column for f in fields], rows)
+        insert_rows(cursor, model._meta.db_table, [f.column for f in fields], map(row, objects))
 
 
 class CollectorPause:

@@ -26,6 +26,7 @@ from sct_monitor.upsert import UpsertResult
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
 STAGING_TABLE = "import_merge_staging"
 CHANGE_COLUMN = "merge_change"
+COMPARE_CHUNK = 20_000  # rows read back per fetch when comparing
 
 
 @dataclass
@@ -45,7 +46,12 @@ def compare(
         return comparison
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
-    held = {values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared)}
+    # Read in large chunks through a server-side cursor: few round trips, and the rows are never
+    # all held twice (by the driver and in ``held``).
+    held = {
+        values[:width]: values[width:]
+        for values in existing.values_list(*key_fields, *compared).iterator(chunk_size=COMPARE_CHUNK)
+    }
     position = {name: i for i, name in enumerate(compared)}
     every_field = set(compared) | set(key_fields)
     result = comparison.result
