@@ -10,7 +10,6 @@ django-simple-history would (``+`` for new rows, ``~`` for changed ones, with th
 The result is an ``UpsertResult`` with the same counts and changed keys as ``upsert`` gives.
 """
 
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -79,9 +78,10 @@ def differs(
     row: dict[str, Any], current: tuple, compared: list[str], position: dict[str, int], every_field: set
 ) -> bool:
     """Whether any of ``row``'s compared fields differs from the ``current`` values (in ``compared``'s
-    order). A row naming every field, the common case, is compared as one tuple."""
-    if len(row) == len(every_field) and row.keys() == every_field:
-        return any(map(operator.ne, current, map(row.__getitem__, compared)))
+    order). Every row's fields are among ``every_field``, so a row with as many fields names them
+    all, the common case: it is compared as one tuple."""
+    if len(row) == len(every_field):
+        return current != tuple(map(row.__getitem__, compared))
     return any(current[position[name]] != value for name, value in row.items() if name in position)
 
 
