@@ -1,7 +1,6 @@
 """The kpis app's import kinds: KPI values (long and wide), comparators, targets, and the DfE's
 neighbour models, tables and mappings (kpis.dfe_imports)."""
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -25,6 +24,7 @@ from sct_monitor.importing.kinds import (
     financial_year,
     month,
     number,
+    remembered,
     table_rows,
 )
 from sct_monitor.importing.reading import RawTable, normalise_header
@@ -64,35 +64,49 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     }
     columns, lines = table_rows(table, parsed, wanted, {"indicator_code", "month", "value"})
     planned = Planned(MonthlyValue, ["indicator_id", "month"])
-    # A file repeats each code and month on many rows: each is looked up once (failures are not kept).
-    find_indicator = functools.cache(lambda code: indicator_for(code, context["indicators"]))
-    find_month = functools.cache(lambda text: month("month", text))
+    # Each column's position is found once, and a file's repeated codes, months, numbers and
+    # reasons are each read once (failures are not kept, so each is reported on its own line).
+    code_of, month_of, value_of = (columns.reader(name) for name in ("indicator_code", "month", "value"))
+    reason_of, commentary_of = columns.reader("missing_reason"), columns.reader("commentary")
+    has_commentary = "commentary" in columns.index
+    find_indicator = remembered(lambda code: indicator_for(code, context["indicators"]))
+    find_month = remembered(lambda text: month("month", text))
+    find_value = remembered(checked_value)
+    find_reason = remembered(lambda text: choice("missing_reason", text, MissingReason))
+    missing_reasons = context["missing_reasons"]
+    total = len(lines)
+    add_row, add_line = planned.rows.append, planned.lines.append
     for count, (line, cells) in enumerate(lines, start=1):
-        progress(count, len(lines))
+        progress(count, total)
         parsed.rows_read += 1
         try:
-            indicator = find_indicator(columns.get(cells, "indicator_code"))
-            when = find_month(columns.get(cells, "month"))
-            value = number("value", columns.get(cells, "value"), blank=True)
-            if value is not None and (problem := value_problem(value, indicator.unit)):
-                raise Fail("value", columns.get(cells, "value"), problem)
-            reason_text = columns.get(cells, "missing_reason")
-            reason = choice("missing_reason", reason_text, MissingReason) if reason_text else ""
+            indicator = find_indicator(code_of(cells))
+            when = find_month(month_of(cells))
+            value = find_value(value_of(cells), indicator.unit)
+            reason_text = reason_of(cells)
+            reason = find_reason(reason_text) if reason_text else ""
             if value is None and not reason:
-                existing = context["missing_reasons"].get((indicator.pk, when))
+                existing = missing_reasons.get((indicator.pk, when))
                 if not existing:
                     raise Fail("value", "", "a value, or a missing_reason column saying why there is none")
                 reason = existing
-            commentary = columns.get(cells, "commentary") if "commentary" in columns.index else None
-            if commentary is not None:
-                # export_kpis marks formula-like commentary (and commentary starting with an
-                # apostrophe) with one leading apostrophe; taking it off makes the round trip exact.
-                commentary = restore_text_cell(commentary)
+            # export_kpis marks formula-like commentary (and commentary starting with an
+            # apostrophe) with one leading apostrophe; taking it off makes the round trip exact.
+            commentary = restore_text_cell(commentary_of(cells)) if has_commentary else None
         except Fail as fail:
             parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
             continue
-        parsed.add(planned, line, value_row(indicator, when, value, reason, commentary))
+        add_row(value_row(indicator, when, value, reason, commentary))
+        add_line(line)
     parsed.planned.append(planned)
+
+
+def checked_value(text: str, unit: str) -> Decimal | None:
+    """The number in a value cell (None when blank), refused when ``unit`` cannot hold it."""
+    value = number("value", text, blank=True)
+    if value is not None and (problem := value_problem(value, unit)):
+        raise Fail("value", text, problem)
+    return value
 
 
 # --- kpi-wide -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ afresh and carry a revision note (what they were, when and why they changed). Bo
 the current publication, so a month being corrected never disappears from them.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,10 +29,11 @@ from kpis.scorecard import (
     add_months,
     describe_change,
     load_benchmarks,
+    records,
     size_of,
 )
 from kpis.status import Rag
-from sct_monitor.bulk_insert import insert_objects
+from sct_monitor.bulk_insert import collector_paused, insert_objects
 from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
@@ -123,16 +125,25 @@ def frozen_details(row) -> dict:
 
 def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date, SnapshotPlan]:
     """What publishing each month would freeze; a fixed number of queries for any number of months."""
+    return dict(snapshot_plans(months, reason, now))
+
+
+# The working values' fields a publication reads (as records, not model instances: a pass reads
+# tens of thousands).
+WORKING_FIELDS = ("indicator_id", "month", "value", "missing_reason", "commentary", "status")
+
+
+def snapshot_plans(months: list[date], reason: str, now: datetime) -> Iterator[tuple[date, SnapshotPlan]]:
+    """Each month's plan in turn, month order: what is read for all the months is read first (a
+    fixed number of queries), and each plan can be written and let go before the next is made."""
     if not months:
-        return {}
+        return
     indicators = list(Indicator.objects.all())
     by_id = {indicator.pk: indicator for indicator in indicators}
     first, last = add_months(min(months), -LOOKBACK_MONTHS), max(months)
     working = {
         (row.indicator_id, row.month): row
-        for row in MonthlyValue.objects.filter(month__range=(first, last)).only(
-            "indicator_id", "month", "value", "missing_reason", "commentary", "status"
-        )
+        for row in records(MonthlyValue.objects.filter(month__range=(first, last)), WORKING_FIELDS)
     }
     current = {
         (row.indicator_id, row.month): row
@@ -157,7 +168,6 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
     current_by_month: dict[date, list] = {}
     for (indicator_id, value_month), before in current.items():
         current_by_month.setdefault(value_month, []).append((indicator_id, before))
-    plans = {}
     for month in sorted(set(months)):
         data = ScorecardData.loaded(indicators, working, {}, benchmarks, month)
         plan = SnapshotPlan(month, revisions.get(month, 0) + 1)
@@ -167,25 +177,26 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
             indicator = by_id[indicator_id]
             present.add(indicator_id)
             before = current.get((indicator_id, month))
-            row = PublishedValue(
-                indicator_id=indicator_id, month=month, is_current=True, value=value.value,
-                missing_reason=value.missing_reason, commentary=value.commentary,
-            )  # fmt: skip
             if before is not None and before.same_figure_as(
                 value.value, value.missing_reason, value.commentary
             ):
-                for name in FROZEN_FIELDS:
-                    setattr(row, name, getattr(before, name))
+                row = published_row(value, [getattr(before, name) for name in FROZEN_FIELDS])
             else:
                 shown = data.row(indicator, with_trend=False)
-                row.rag, row.basis = shown.status.rag.value, shown.status.basis[:300]
-                row.target_text = shown.target_text[:100]
-                row.details = frozen_details(shown)
+                judged = [shown.status.rag.value, shown.status.basis[:300], shown.target_text[:100]]
+                judged.append(frozen_details(shown))
                 if correcting:
-                    row.revised, row.revised_at, row.revision_reason = True, now, reason
-                    row.was_value = before.value if before else None
-                    row.was_missing_reason = before.missing_reason if before else ""
-                    row.was_commentary = before.commentary if before else ""
+                    judged += [
+                        True,
+                        before.value if before else None,
+                        before.missing_reason if before else "",
+                        before.commentary if before else "",
+                        now,
+                        reason,
+                    ]
+                else:
+                    judged += UNREVISED
+                row = published_row(value, judged)
                 plan.changes.append(FigureChange(indicator, before, row))
             plan.rows.append(row)
         for indicator_id, before in current_by_month.get(month, []):
@@ -200,8 +211,19 @@ def plan_snapshots(months: list[date], reason: str, now: datetime) -> dict[date,
             for section in set(plan.narratives[key]) | set(held.get(key, {}))
             if plan.narratives[key].get(section) != held.get(key, {}).get(section)
         )
-        plans[month] = plan
-    return plans
+        yield month, plan
+
+
+# A first publication's revision fields, as PublishedValue's defaults give them.
+UNREVISED = (False, None, "", "", None, "")
+
+
+def published_row(value, frozen: list) -> PublishedValue:
+    """The current published row for working ``value``, with ``frozen`` (FROZEN_FIELDS' values, in
+    order). Built from its fields' values by position, as Django builds rows it reads: several
+    times cheaper than by keyword, for the thousands of rows a publication makes."""
+    fixed = (None, None, value.indicator_id, value.month, True, value.value, value.missing_reason)
+    return PublishedValue(*fixed, value.commentary, *frozen)
 
 
 def narrative_periods(month: date) -> list[str]:
@@ -248,9 +270,15 @@ def refresh_published_months(months, user, reason: str, now: datetime) -> list[P
             "month", flat=True
         )
     )
+    with collector_paused():  # a pass builds tens of thousands of rows
+        return publish_in_passes(published, user, reason, now)
+
+
+def publish_in_passes(published: list[date], user, reason: str, now: datetime) -> list[Publication]:
+    """Publish the months that need it, MONTHS_PER_PASS months planned at a time."""
     publications = []
     for start in range(0, len(published), MONTHS_PER_PASS):
-        for month, plan in plan_snapshots(published[start : start + MONTHS_PER_PASS], reason, now).items():
+        for month, plan in snapshot_plans(published[start : start + MONTHS_PER_PASS], reason, now):
             if not plan.needed:
                 continue
             record = MonthlyReturn.objects.select_for_update().get(month=month)

@@ -253,6 +253,9 @@ class Benchmarks:
     """
 
     def __init__(self, targets, comparators, openings: dict[tuple[int, int], Decimal] | None = None):
+        # Each (indicator id, month)'s basis once worked out: a month is judged as itself and again
+        # as the month before the next one.
+        self.bases: dict[tuple[int, date], Benchmark | None] = {}
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
         self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
@@ -283,6 +286,12 @@ class Benchmarks:
 
     def basis(self, indicator: Indicator, month: date) -> Benchmark | None:
         """What the month is judged against: its target, else the SN, else the England average."""
+        key = (indicator.pk, month)
+        if key not in self.bases:
+            self.bases[key] = self.judged_against(indicator, month)
+        return self.bases[key]
+
+    def judged_against(self, indicator: Indicator, month: date) -> Benchmark | None:
         return choose_benchmark(
             self.target_basis(indicator, month),
             comparator_benchmark(
@@ -367,6 +376,7 @@ class ScorecardData:
         first = add_months(month, -(SPARKLINE_MONTHS - 1))
         self.window = [add_months(first, offset) for offset in range(SPARKLINE_MONTHS)]
         self.indicators = list(indicators)
+        self.periods_before: dict[tuple[date, int], list[date]] = {}
         if not isinstance(values, QuerySet):  # already loaded: see ScorecardData.loaded
             return
         self.values = {
@@ -414,6 +424,8 @@ class ScorecardData:
 
     def snapshot(self, indicator: Indicator, month: date) -> PublishedValue | None:
         """The published figure, when what is shown is the published figure (not a draft correction)."""
+        if not self.published:  # as publishing judges months afresh: no figure is looked up
+            return None
         current = self.value(indicator, month)
         if current is None or current.status != ValueStatus.PUBLISHED:
             return None
@@ -436,7 +448,8 @@ class ScorecardData:
         ``with_trend=False`` leaves out the sparkline's months, which a publication does not keep."""
         month = month or self.month
         step = indicator.period_months
-        current = self.value(indicator, month)
+        pk, values = indicator.pk, self.values
+        current = values.get((pk, month))
         number = current.value if current else None
         band = indicator.no_change_band
         reports = indicator.reports_in(month)
@@ -457,7 +470,10 @@ class ScorecardData:
                     source=row.source if row else "",
                 )
             )
-        previous_three = [self.number(indicator, add_months(month, -k * step)) for k in (1, 2, 3)]
+        previous_three = [
+            earlier_row.value if (earlier_row := values.get((pk, earlier))) else None
+            for earlier in self.months_before(month, step)
+        ]
         missing_word = "last quarter" if step == 3 else "last month"
         missing_reason = ""
         if current and number is None:
@@ -475,7 +491,7 @@ class ScorecardData:
                 snapshot.target_text if snapshot else target_text(benchmark, indicator) if benchmark else ""
             ),
             status=status,
-            last_status=self.status(indicator, add_months(month, -step)),
+            last_status=self.status(indicator, self.months_before(month, step)[0]),
             on_last_month=change_between(
                 number, previous_three[0], indicator.polarity, band, f"no value {missing_word}"
             ),
@@ -494,6 +510,14 @@ class ScorecardData:
             revision_note=revision_note(snapshot, indicator) if snapshot else "",
             reports=reports,
         )
+
+    def months_before(self, month: date, step: int) -> list[date]:
+        """The three periods (months, or quarters for ``step`` 3) before ``month``, latest first;
+        worked out once per month and step, not once per indicator."""
+        key = (month, step)
+        if key not in self.periods_before:
+            self.periods_before[key] = [add_months(month, -k * step) for k in (1, 2, 3)]
+        return self.periods_before[key]
 
     def rows(self) -> list[ScorecardRow]:
         return [self.row(indicator) for indicator in self.indicators]

@@ -33,6 +33,7 @@ from kpis.models import (
 from kpis.months import month_label
 from kpis.publishing import refresh_published_months
 from kpis.returns import advance_versions, lock_months
+from sct_monitor.bulk_insert import collector_paused
 from sct_monitor.importing.kinds import Parsed, Planned, Problem
 from sct_monitor.importing.merge import Comparison, compare, write_changes
 from sct_monitor.importing.reading import RawTable, ReadError, read_table
@@ -151,20 +152,23 @@ def find_duplicates(plan: Plan) -> None:
     for planned in plan.parsed.planned:
         if planned.model in (FinancialYear, NeighbourModel):
             continue
-        first_line: dict[tuple, int] = {}
-        keep_rows, keep_lines = [], []
         # Rows are keyed by their parent's natural key until the parent has an id.
         natural, foreign, _ = PARENTS.get(planned.model, ("", "", None))
         fields = [natural if name == foreign and foreign else name for name in planned.key_fields]
-        for row, line in zip(planned.rows, planned.lines, strict=True):
-            key = tuple(row.get(name) for name in fields)
+        keys = [tuple(map(row.get, fields)) for row in planned.rows]
+        if len(set(keys)) == len(keys):
+            continue  # the common case: no key repeats, and the lists stay as they are
+        first_line: dict[tuple, int] = {}
+        duplicates: list[int] = []  # positions of the rows repeating an earlier row's key
+        for position, (key, line) in enumerate(zip(keys, planned.lines, strict=True)):
             if key in first_line:
                 plan.parsed.problems.append(Problem(line, "", "", f"duplicate of line {first_line[key]}"))
+                duplicates.append(position)
                 continue
             first_line[key] = line
-            keep_rows.append(row)
-            keep_lines.append(line)
-        planned.rows, planned.lines = keep_rows, keep_lines
+        dropped = set(duplicates)
+        planned.rows = [row for i, row in enumerate(planned.rows) if i not in dropped]
+        planned.lines = [line for i, line in enumerate(planned.lines) if i not in dropped]
 
 
 def add_return_rows(plan: Plan) -> dict:
@@ -190,19 +194,26 @@ def add_return_rows(plan: Plan) -> dict:
 def check_published(plan: Plan, planned: Planned, result: UpsertResult, statuses: dict) -> None:
     if plan.override_published or planned.model is not MonthlyValue:
         return
+    published = {month for month, status in statuses.items() if status == ValueStatus.PUBLISHED}
+    # Only the changed keys in published months are refused; most imports have none, and then
+    # no line needs looking up.
+    refused = [key for key in result.changed_keys if key[1] in published]
+    if not refused:
+        return
+    wanted = set(refused)
     line_of = {
-        (row["indicator_id"], row["month"]): line
+        key: line
         for row, line in zip(planned.rows, planned.lines, strict=True)
+        if (key := (row["indicator_id"], row["month"])) in wanted
     }
-    for key in sorted(result.changed_keys, key=lambda k: line_of[k]):
+    for key in sorted(refused, key=lambda k: line_of[k]):
         month = key[1]
-        if statuses.get(month) == ValueStatus.PUBLISHED:
-            plan.parsed.problems.append(
-                Problem(
-                    line_of[key], "month", f"{month:%Y-%m}",
-                    f"{month_label(month)} is published; tick 'Change published months' to change it",
-                )
-            )  # fmt: skip
+        plan.parsed.problems.append(
+            Problem(
+                line_of[key], "month", f"{month:%Y-%m}",
+                f"{month_label(month)} is published; tick 'Change published months' to change it",
+            )
+        )  # fmt: skip
 
 
 def read_plan(
@@ -214,6 +225,19 @@ def read_plan(
     options: dict | None = None,
 ) -> Plan:
     """Read and check the file into planned rows, comparing nothing with the data yet."""
+    with collector_paused():
+        return read_plan_now(kind, file_name, content, override_published, progress, options)
+
+
+def read_plan_now(
+    kind: str,
+    file_name: str,
+    content: bytes,
+    override_published: bool = False,
+    progress: Callable = no_progress,
+    options: dict | None = None,
+) -> Plan:
+    """read_plan's work, done while the garbage collector is paused."""
     plan = Plan(
         kind,
         file_name,
@@ -248,8 +272,8 @@ def read_plan(
     context = {
         "indicators": {i.code: i for i in Indicator.objects.all()},
         "missing_reasons": {
-            (v.indicator_id, v.month): v.missing_reason
-            for v in MonthlyValue.objects.filter(value__isnull=True).only(
+            (indicator_id, month): reason
+            for indicator_id, month, reason in MonthlyValue.objects.filter(value__isnull=True).values_list(
                 "indicator_id", "month", "missing_reason"
             )
         },
@@ -263,6 +287,11 @@ def read_plan(
 
 def compare_plan(plan: Plan) -> None:
     """Work out what each planned model's rows would create, update and leave unchanged."""
+    with collector_paused():
+        compare_planned(plan)
+
+
+def compare_planned(plan: Plan) -> None:
     plan.results, plan.comparisons = [], {}
     for planned in plan.parsed.planned:
         if planned.model in SET_BASED:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import ParamSpec, TypeVar
 
 from django.db import models
 
@@ -17,6 +18,8 @@ from finance.periods import parse_financial_year_label
 from kpis.months import parse_month
 from sct_monitor.importing.reading import RawTable, normalise_header
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MISSING = {"", "n/a", "na", "no available comparator data", "-", "–"}
 
 
@@ -118,6 +121,40 @@ class Columns:
     def get(self, cells: list[str], name: str) -> str:
         position = self.index.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
+
+    def reader(self, name: str) -> Callable[[list[str]], str]:
+        """What ``get`` gives for ``name``, with the column's position found once, not per cell."""
+        position = self.index.get(name)
+        if position is None:
+            return lambda cells: ""
+
+        def read(cells: list[str]) -> str:
+            return cells[position].strip() if position < len(cells) else ""
+
+        return read
+
+
+# Results remembered per file by ``remembered``: enough for every distinct number or month of a
+# large file's common case, few enough that a file of all-different texts cannot grow memory much.
+REMEMBERED_RESULTS = 20_000
+
+
+def remembered(read: Callable[P, R], limit: int = REMEMBERED_RESULTS) -> Callable[P, R]:
+    """``read`` with its results for up to ``limit`` distinct arguments kept: files repeat the same
+    codes, months and numbers on many rows. A failure raises afresh each time and is not kept."""
+    results: dict = {}
+
+    def lookup(*args):
+        try:
+            return results[args]
+        except KeyError:
+            pass
+        result = read(*args)
+        if len(results) < limit:
+            results[args] = result
+        return result
+
+    return lookup
 
 
 def table_rows(table: RawTable, parsed: Parsed, wanted, required) -> tuple[Columns, list]:

@@ -19,12 +19,13 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sct_monitor.bulk_insert import insert_rows
+from sct_monitor.bulk_insert import collector_paused, insert_rows
 from sct_monitor.upsert import UpsertResult
 
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
 STAGING_TABLE = "import_merge_staging"
 CHANGE_COLUMN = "merge_change"
+COMPARE_CHUNK = 20_000  # rows read back per fetch when comparing
 
 
 @dataclass
@@ -44,14 +45,18 @@ def compare(
         return comparison
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
+    # Read in large chunks through a server-side cursor: few round trips, and the rows are never
+    # all held twice (by the driver and in ``held``).
     held = {
-        values[:width]: values[width:] for values in existing.values_list(*key_fields, *compared).iterator()
+        values[:width]: values[width:]
+        for values in existing.values_list(*key_fields, *compared).iterator(chunk_size=COMPARE_CHUNK)
     }
     position = {name: i for i, name in enumerate(compared)}
+    every_field = set(compared) | set(key_fields)
     result = comparison.result
     seen: set[tuple] = set()
     for row in rows:
-        key = tuple(row[name] for name in key_fields)
+        key = tuple(map(row.__getitem__, key_fields))
         if key in seen:
             raise ValueError(f"{model.__name__}: the key {key} appears twice")
         seen.add(key)
@@ -59,7 +64,7 @@ def compare(
         if current is None:
             comparison.changes.append((CREATED, row))
             result.created += 1
-        elif any(current[position[name]] != value for name, value in row.items() if name in position):
+        elif differs(row, current, compared, position, every_field):
             comparison.changes.append((CHANGED, row))
             result.updated += 1
         else:
@@ -67,6 +72,17 @@ def compare(
             continue
         result.changed_keys.add(key)
     return comparison
+
+
+def differs(
+    row: dict[str, Any], current: tuple, compared: list[str], position: dict[str, int], every_field: set
+) -> bool:
+    """Whether any of ``row``'s compared fields differs from the ``current`` values (in ``compared``'s
+    order). Every row's fields are among ``every_field``, so a row with as many fields names them
+    all, the common case: it is compared as one tuple."""
+    if len(row) == len(every_field):
+        return current != tuple(map(row.__getitem__, compared))
+    return any(current[position[name]] != value for name, value in row.items() if name in position)
 
 
 def write_changes(
@@ -84,8 +100,9 @@ def write_changes(
     for change, row in comparison.changes:
         groups.setdefault(tuple(sorted(row)), []).append((change, row))
     now = timezone.now()
-    for columns, changes in groups.items():
-        merge_group(model, list(key_fields), list(columns), changes, now, change_reason, user)
+    with collector_paused():
+        for columns, changes in groups.items():
+            merge_group(model, list(key_fields), list(columns), changes, now, change_reason, user)
     return comparison.result
 
 

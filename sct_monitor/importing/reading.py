@@ -73,15 +73,49 @@ def read_table(name: str, content: bytes) -> RawTable:
         return read_xlsx(name, content)
     text, encoding = decode(content)
     delimiter = sniff_delimiter(text)
+    lines = split_plain_text(text, delimiter)
+    if lines is None:
+        lines = read_csv(text, delimiter)
+    return RawTable(name, lines, encoding, "tab" if delimiter == "\t" else "comma")
+
+
+def read_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every line with a cell that is not blank, with its line number, cells stripped once."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
+    strip = str.strip
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
-                lines.append((reader.line_num, [cell.strip() for cell in row]))
+            cells = list(map(strip, row))
+            if any(cells):
+                lines.append((reader.line_num, cells))
     except csv.Error as exc:
         raise ReadError(f"line {reader.line_num}: {exc}") from None
-    return RawTable(name, lines, encoding, "tab" if delimiter == "\t" else "comma")
+    return lines
+
+
+def split_plain_text(text: str, delimiter: str) -> list[tuple[int, list[str]]] | None:
+    """What ``read_csv`` gives for text without quotes, read several times faster; None for text
+    the csv module must read (quotes, a NUL it refuses, a cell over its size limit).
+
+    Without a quote character, the csv module's rows are the text's lines (ending at \\n, \\r or
+    \\r\\n, as io.StringIO(newline="") splits them) cut at each delimiter; its line numbers count
+    those lines, and an empty line is a row without cells."""
+    if '"' in text or "\0" in text:
+        return None
+    split = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if split[-1] == "":
+        split.pop()  # the text's last line end starts no line
+    limit = csv.field_size_limit()
+    if len(text) > limit and any(len(line) > limit for line in split):
+        return None
+    strip = str.strip
+    lines = []
+    for number, line in enumerate(split, start=1):
+        cells = list(map(strip, line.split(delimiter)))
+        if any(cells):
+            lines.append((number, cells))
+    return lines
 
 
 def check_xlsx_parts(content: bytes) -> None:
