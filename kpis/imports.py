@@ -76,9 +76,11 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     missing_reasons = context["missing_reasons"]
     total = len(lines)
     add_row, add_line = planned.rows.append, planned.lines.append
+    parsed.rows_read += total
+    step = max(1, total // 100)  # progress is reported each hundredth of the file, not each row
     for count, (line, cells) in enumerate(lines, start=1):
-        progress(count, total)
-        parsed.rows_read += 1
+        if count % step == 0 or count == total:
+            progress(count, total)
         try:
             indicator = find_indicator(code_of(cells))
             when = find_month(month_of(cells))

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from audits.models import AuditReturn, ComplaintsMonth
 from finance.models import BudgetLine
-from kpis.models import ComparatorValue, MonthlyReturn, MonthlyValue
+from kpis.models import ComparatorValue, Indicator, MonthlyReturn, MonthlyValue
 from sct_monitor.importing.engine import apply_import, plan_import
 from sct_monitor.models import ImportLog
 from tests.conftest import export_csv, make_user
@@ -258,6 +258,19 @@ def test_the_command_prints_a_summary_and_logs_the_import(tmp_path, capsys):
     log = ImportLog.objects.get()
     assert (log.kind, log.via, log.outcome, log.created) == ("kpi-long", "command", "imported", 2)
     assert log.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_command_shows_a_large_files_progress_up_to_its_last_row(tmp_path, capsys):
+    codes = list(Indicator.objects.filter(unit="percentage").values_list("code", flat=True)[:10])
+    months = [f"{2040 + m // 12}-{m % 12 + 1:02d}" for m in range(600)]  # months no file holds
+    path = tmp_path / "large.csv"
+    path.write_text(
+        "indicator_code,month,value\n" + "".join(f"{code},{month},50\n" for code in codes for month in months)
+    )
+    call_command("import_data", "kpi-long", str(path), "--dry-run")
+    bar = capsys.readouterr().err
+    assert f"100% ({len(codes) * 600:,}/{len(codes) * 600:,} rows)" in bar
+    assert bar.count("\r") >= 5  # it moved along the way
 
 
 def test_the_command_dry_run_writes_nothing(tmp_path, capsys):

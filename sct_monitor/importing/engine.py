@@ -216,6 +216,7 @@ def check_published(plan: Plan, planned: Planned, result: UpsertResult, statuses
         )  # fmt: skip
 
 
+@collector_paused()  # a decorator too: each call pauses the collector while it runs
 def read_plan(
     kind: str,
     file_name: str,
@@ -225,19 +226,6 @@ def read_plan(
     options: dict | None = None,
 ) -> Plan:
     """Read and check the file into planned rows, comparing nothing with the data yet."""
-    with collector_paused():
-        return read_plan_now(kind, file_name, content, override_published, progress, options)
-
-
-def read_plan_now(
-    kind: str,
-    file_name: str,
-    content: bytes,
-    override_published: bool = False,
-    progress: Callable = no_progress,
-    options: dict | None = None,
-) -> Plan:
-    """read_plan's work, done while the garbage collector is paused."""
     plan = Plan(
         kind,
         file_name,
