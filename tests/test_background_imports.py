@@ -114,7 +114,7 @@ def test_an_import_that_fails_part_way_writes_nothing_and_says_so(admin_client, 
     admin_client.post(f"/imports/{log.pk}/apply/")
     call_command("run_import", str(log.pk), "--user", str(admin.pk))
     log.refresh_from_db()
-    assert log.outcome == ImportOutcome.FAILED
+    assert (log.outcome, bytes(log.content)) == (ImportOutcome.FAILED, b"")
     assert july("5") is None
     page = admin_client.get(f"/imports/{log.pk}/").content.decode()
     assert "The import stopped with an error: nothing has been imported" in page
@@ -152,6 +152,7 @@ def test_an_import_running_for_longer_than_the_limit_is_shown_as_stopped_and_pur
     log.refresh_from_db()
     recent.refresh_from_db()
     assert (log.outcome, recent.outcome) == (ImportOutcome.FAILED, ImportOutcome.RUNNING)
+    assert bytes(log.content) == b""  # the stopped import's file is not kept
     assert "did not finish in time" in log.errors
 
 

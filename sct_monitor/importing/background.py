@@ -92,6 +92,7 @@ def run_handed_over(log_id: int, user_id: int | None) -> ImportLog | None:
             outcome=ImportOutcome.FAILED,
             finished_at=timezone.now(),
             errors=FAILED_TEXT.format(error=exc.__class__.__name__),
+            content=b"",  # the page asks for the file again; its bytes are not kept
         )
     return ImportLog.objects.filter(pk=log_id).first()
 
@@ -111,4 +112,5 @@ def fail_stopped(now: datetime) -> int:
         outcome=ImportOutcome.FAILED,
         finished_at=now,
         errors=FAILED_TEXT.format(error="it did not finish in time"),
+        content=b"",
     )
