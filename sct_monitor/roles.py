@@ -73,11 +73,19 @@ def role_of(user) -> str | None:
         return None
     if user.is_superuser:
         return ADMINISTRATOR
-    names = {group.name for group in user.groups.all()}
+    names = group_names(user)
     for role in reversed(ROLE_NAMES):
         if role in names:
             return role
     return None
+
+
+def group_names(user) -> frozenset[str]:
+    """The user's groups, read once per request (the user object is the request's own), as
+    Django keeps the user's permissions."""
+    if not hasattr(user, "_group_names"):
+        user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._group_names
 
 
 @dataclass(frozen=True)
