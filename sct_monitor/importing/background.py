@@ -43,13 +43,11 @@ def start_process(log_id: int, user_id: int | None) -> None:
     command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_import", str(log_id)]
     if user_id is not None:
         command += ["--user", str(user_id)]
+    # Its standard error is the app server's, so its errors reach the app server's log.
     process = subprocess.Popen(
-        command,
-        cwd=settings.BASE_DIR,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip  (its errors go to the app server's own log, standard error)
+    )  # fmt: skip
     threading.Thread(target=process.wait, daemon=True).start()
 
 
