@@ -8,7 +8,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sct_monitor.importing.background import CannotStart, hand_over, has_stopped, runs_in_background
+from sct_monitor.importing.background import (
+    CannotStart,
+    hand_over,
+    has_stopped,
+    runs_in_background,
+    stopped_if_started_before,
+)
 from sct_monitor.importing.engine import AlreadyImported, apply_import, plan_import, record
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
@@ -97,7 +103,8 @@ def import_index(request: HttpRequest) -> HttpResponse:
         return redirect("imports:detail", pk=log.pk)
     logs = ImportLog.objects.select_related("user").defer("content", "errors")[:LOG_ROWS]
     status = 400 if form.errors else 200
-    return render(request, "imports/index.html", {"form": form, "logs": logs, "kinds": KINDS}, status=status)
+    context = {"form": form, "logs": logs, "kinds": KINDS, "stopped_before": stopped_if_started_before()}
+    return render(request, "imports/index.html", context, status=status)
 
 
 @permission_required(IMPORT, raise_exception=True)

@@ -148,6 +148,9 @@ def test_an_import_running_for_longer_than_the_limit_is_shown_as_stopped_and_pur
     assert "This import stopped without finishing: nothing has been imported" in page
     assert "js/import-progress" not in page
     assert admin_client.get(f"/imports/{log.pk}/status/").json()["running"] is False
+    listed = admin_client.get("/imports/").content.decode()
+    assert listed.count("Stopped without finishing: nothing imported") == 1  # not the recent one
+    assert "Importing: under way" in listed
     call_command("purge", stdout=io.StringIO())
     log.refresh_from_db()
     recent.refresh_from_db()

@@ -95,17 +95,21 @@ def run_handed_over(log_id: int, user_id: int | None) -> ImportLog | None:
     return ImportLog.objects.filter(pk=log_id).first()
 
 
+def stopped_if_started_before(now: datetime | None = None) -> datetime:
+    """An import still running that started before this has stopped: no import takes so long, so
+    its process was killed, and it wrote nothing."""
+    return (now or timezone.now()) - timedelta(minutes=settings.IMPORT_RUNNING_LIMIT_MINUTES)
+
+
 def has_stopped(log: ImportLog, now: datetime | None = None) -> bool:
-    """A running import older than any import takes: its process was killed, and it wrote nothing."""
     if log.outcome != ImportOutcome.RUNNING or log.started_at is None:
         return False
-    limit = timedelta(minutes=settings.IMPORT_RUNNING_LIMIT_MINUTES)
-    return (now or timezone.now()) - log.started_at > limit
+    return log.started_at < stopped_if_started_before(now)
 
 
 def fail_stopped(now: datetime) -> int:
     """Record the imports that stopped without finishing as failed (for the purge command)."""
-    cutoff = now - timedelta(minutes=settings.IMPORT_RUNNING_LIMIT_MINUTES)
+    cutoff = stopped_if_started_before(now)
     return ImportLog.objects.filter(outcome=ImportOutcome.RUNNING, started_at__lt=cutoff).update(
         outcome=ImportOutcome.FAILED,
         finished_at=now,
