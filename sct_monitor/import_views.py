@@ -134,8 +134,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ImportLog, pk=pk)
     if log.outcome != ImportOutcome.PREVIEWED or not log.content:
-        messages.error(request, DEALT_WITH)
-        return redirect("imports:detail", pk=pk)
+        return already_dealt_with(request, pk)
     if runs_in_background(log):
         return confirm_in_background(request, log)
     try:
@@ -144,8 +143,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             options=log.options,
         )  # fmt: skip
     except AlreadyImported:  # a second confirmation that waited for the first
-        messages.error(request, DEALT_WITH)
-        return redirect("imports:detail", pk=pk)
+        return already_dealt_with(request, pk)
     if plan.ok:
         messages.success(request, f"Imported {log.file_name}: {plan.summary()}.")
     else:
@@ -162,5 +160,19 @@ def confirm_in_background(request: HttpRequest, log: ImportLog) -> HttpResponse:
         messages.error(request, "The import could not be started; nothing was imported. Try again.")
         return redirect("imports:detail", pk=log.pk)
     if not started:  # a second confirmation
-        messages.error(request, DEALT_WITH)
+        return already_dealt_with(request, log.pk)
     return redirect("imports:detail", pk=log.pk)
+
+
+def already_dealt_with(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation of an import no longer waiting for one: say what became of it."""
+    outcome = ImportLog.objects.filter(pk=pk).values_list("outcome", flat=True).first()
+    if outcome == ImportOutcome.IMPORTED:
+        messages.info(request, "This file has already been imported: there is nothing more to do.")
+    elif outcome == ImportOutcome.RUNNING:
+        messages.info(
+            request, "This import is already under way: this page shows its result when it has finished."
+        )
+    else:
+        messages.error(request, DEALT_WITH)
+    return redirect("imports:detail", pk=pk)

@@ -89,7 +89,7 @@ def test_a_second_confirmation_starts_nothing_more(admin_client, started):
     log = previewed(admin_client)
     admin_client.post(f"/imports/{log.pk}/apply/")
     response = admin_client.post(f"/imports/{log.pk}/apply/", follow=True)
-    assert "This import has already been dealt with" in response.content.decode()
+    assert "This import is already under way: this page shows its result" in response.content.decode()
     assert len(started) == 1
 
 

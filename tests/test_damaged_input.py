@@ -191,11 +191,12 @@ def test_a_confirmation_that_waited_for_another_does_nothing(admin_client):
     assert (log.outcome, log.created) == (ImportOutcome.IMPORTED, 2)
 
 
-def test_a_second_confirmation_on_the_page_says_it_was_dealt_with(admin_client):
+def test_a_second_confirmation_on_the_page_says_the_file_is_imported_already(admin_client):
     log = previewed(admin_client)
     admin_client.post(f"/imports/{log.pk}/apply/")
     page = admin_client.post(f"/imports/{log.pk}/apply/", follow=True).content.decode()
-    assert "already been dealt with" in page
+    assert "This file has already been imported: there is nothing more to do." in page
+    assert ImportLog.objects.get().created == 2  # imported once
 
 
 def in_thread(target, results: list, *args):

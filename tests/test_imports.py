@@ -330,6 +330,21 @@ def test_the_page_shows_every_error_and_offers_no_import(admin_client):
     assert "/apply/" not in page
 
 
+def test_the_list_of_imports_shows_counts_only_for_files_imported(admin_client):
+    upload(admin_client, b"indicator_code,month,value\n99,2022-07,5\n")  # refused: nothing written
+    upload(admin_client, b"indicator_code,month,value\n5,2022-07,240\n")
+    admin_client.post(f"/imports/{ImportLog.objects.filter(outcome='previewed').get().pk}/apply/")
+    rows = re.findall(
+        r'<tr class="govuk-table__row">(.*?)</tr>', admin_client.get("/imports/").content.decode(), re.S
+    )
+    imported, refused = rows[-2:]
+    assert re.search(r'data-label="Created"[^>]*>2</td>', imported)
+    assert (
+        "Refused: errors found" in refused
+        and '–<span class="govuk-visually-hidden"> (nothing imported)' in refused
+    )
+
+
 def test_the_override_box_allows_published_months_to_change(admin_client):
     content = b"indicator_code,month,value,commentary\n5,2022-06,250,Recount\n"
     upload(admin_client, content, override_published="on")
