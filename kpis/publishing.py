@@ -270,10 +270,10 @@ def refresh_published_months(months, user, reason: str, now: datetime) -> list[P
             "month", flat=True
         )
     )
-    with collector_paused():  # a pass builds tens of thousands of rows
-        return publish_in_passes(published, user, reason, now)
+    return publish_in_passes(published, user, reason, now)
 
 
+@collector_paused()  # a pass builds tens of thousands of rows
 def publish_in_passes(published: list[date], user, reason: str, now: datetime) -> list[Publication]:
     """Publish the months that need it, MONTHS_PER_PASS months planned at a time."""
     publications = []

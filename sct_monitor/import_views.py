@@ -8,13 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sct_monitor.importing.background import (
-    CannotStart,
-    hand_over,
-    has_stopped,
-    runs_in_background,
-    stopped_if_started_before,
-)
+from sct_monitor.importing.background import CannotStart, hand_over, runs_in_background
 from sct_monitor.importing.engine import AlreadyImported, apply_import, plan_import, record
 from sct_monitor.importing.registry import KINDS
 from sct_monitor.models import ImportLog, ImportOutcome
@@ -22,7 +16,6 @@ from sct_monitor.record_views import DayField
 
 IMPORT = "sct_monitor.add_importlog"
 LOG_ROWS = 50
-DEALT_WITH = "This import has already been dealt with. Upload the file again to import it."
 
 
 class UploadForm(forms.Form):
@@ -103,8 +96,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
         return redirect("imports:detail", pk=log.pk)
     logs = ImportLog.objects.select_related("user").defer("content", "errors")[:LOG_ROWS]
     status = 400 if form.errors else 200
-    context = {"form": form, "logs": logs, "kinds": KINDS, "stopped_before": stopped_if_started_before()}
-    return render(request, "imports/index.html", context, status=status)
+    return render(request, "imports/index.html", {"form": form, "logs": logs, "kinds": KINDS}, status=status)
 
 
 @permission_required(IMPORT, raise_exception=True)
@@ -116,8 +108,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         plan = plan_import(
             log.kind, log.file_name, bytes(log.content), log.override_published, options=log.options
         )
-    context = {"log": log, "plan": plan, "kind": KINDS.get(log.kind), "stopped": has_stopped(log)}
-    return render(request, "imports/detail.html", context)
+    return render(request, "imports/detail.html", {"log": log, "plan": plan, "kind": KINDS.get(log.kind)})
 
 
 @permission_required(IMPORT, raise_exception=True)
@@ -125,7 +116,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the import page asks while an import runs in its own process."""
     log = get_object_or_404(ImportLog.objects.only("outcome", "started_at"), pk=pk)
-    running = log.outcome == ImportOutcome.RUNNING and not has_stopped(log)
+    running = log.outcome == ImportOutcome.RUNNING and not log.has_stopped
     return JsonResponse({"outcome": log.outcome, "running": running})  # never stored (headers.py)
 
 
@@ -174,5 +165,7 @@ def already_dealt_with(request: HttpRequest, pk: int) -> HttpResponse:
             request, "This import is already under way: this page shows its result when it has finished."
         )
     else:
-        messages.error(request, DEALT_WITH)
+        messages.error(
+            request, "This import has already been dealt with. Upload the file again to import it."
+        )
     return redirect("imports:detail", pk=pk)

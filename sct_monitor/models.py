@@ -1,5 +1,8 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -49,6 +52,27 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk}: {self.kind} {self.file_name} ({self.get_outcome_display()})"
+
+    @property
+    def has_stopped(self) -> bool:
+        """Still running, but started longer ago than any import takes: its process was killed,
+        and it wrote nothing."""
+        return (
+            self.outcome == ImportOutcome.RUNNING
+            and self.started_at is not None
+            and self.started_at < stopped_if_started_before()
+        )
+
+    @property
+    def outcome_text(self) -> str:
+        return (
+            "Stopped without finishing: nothing imported" if self.has_stopped else self.get_outcome_display()
+        )
+
+
+def stopped_if_started_before(now: datetime | None = None) -> datetime:
+    """An import still running that started before this has stopped (IMPORT_RUNNING_LIMIT_MINUTES)."""
+    return (now or timezone.now()) - timedelta(minutes=settings.IMPORT_RUNNING_LIMIT_MINUTES)
 
 
 class NarrativeSection(models.TextChoices):

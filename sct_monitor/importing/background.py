@@ -12,14 +12,14 @@ import logging
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from sct_monitor.importing.engine import AlreadyImported, apply_import
-from sct_monitor.models import ImportLog, ImportOutcome
+from sct_monitor.models import ImportLog, ImportOutcome, stopped_if_started_before
 
 logger = logging.getLogger(__name__)
 
@@ -93,18 +93,6 @@ def run_handed_over(log_id: int, user_id: int | None) -> ImportLog | None:
             content=b"",  # the page asks for the file again; its bytes are not kept
         )
     return ImportLog.objects.filter(pk=log_id).first()
-
-
-def stopped_if_started_before(now: datetime | None = None) -> datetime:
-    """An import still running that started before this has stopped: no import takes so long, so
-    its process was killed, and it wrote nothing."""
-    return (now or timezone.now()) - timedelta(minutes=settings.IMPORT_RUNNING_LIMIT_MINUTES)
-
-
-def has_stopped(log: ImportLog, now: datetime | None = None) -> bool:
-    if log.outcome != ImportOutcome.RUNNING or log.started_at is None:
-        return False
-    return log.started_at < stopped_if_started_before(now)
 
 
 def fail_stopped(now: datetime) -> int:

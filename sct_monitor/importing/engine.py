@@ -159,16 +159,15 @@ def find_duplicates(plan: Plan) -> None:
         if len(set(keys)) == len(keys):
             continue  # the common case: no key repeats, and the lists stay as they are
         first_line: dict[tuple, int] = {}
-        duplicates: list[int] = []  # positions of the rows repeating an earlier row's key
+        duplicates: set[int] = set()  # positions of the rows repeating an earlier row's key
         for position, (key, line) in enumerate(zip(keys, planned.lines, strict=True)):
             if key in first_line:
                 plan.parsed.problems.append(Problem(line, "", "", f"duplicate of line {first_line[key]}"))
-                duplicates.append(position)
+                duplicates.add(position)
                 continue
             first_line[key] = line
-        dropped = set(duplicates)
-        planned.rows = [row for i, row in enumerate(planned.rows) if i not in dropped]
-        planned.lines = [line for i, line in enumerate(planned.lines) if i not in dropped]
+        planned.rows = [row for i, row in enumerate(planned.rows) if i not in duplicates]
+        planned.lines = [line for i, line in enumerate(planned.lines) if i not in duplicates]
 
 
 def add_return_rows(plan: Plan) -> dict:
@@ -273,13 +272,9 @@ def read_plan(
     return plan
 
 
+@collector_paused()
 def compare_plan(plan: Plan) -> None:
     """Work out what each planned model's rows would create, update and leave unchanged."""
-    with collector_paused():
-        compare_planned(plan)
-
-
-def compare_planned(plan: Plan) -> None:
     plan.results, plan.comparisons = [], {}
     for planned in plan.parsed.planned:
         if planned.model in SET_BASED:
