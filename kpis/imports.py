@@ -39,7 +39,7 @@ def indicator_for(code: str, indicators: dict[str, Indicator]) -> Indicator:
 
 def value_row(indicator: Indicator, when: date, value: Decimal | None, reason: str, commentary: str | None):
     row = {
-        "indicator_id": indicator.pk,
+        "indicator_id": indicator.id,  # the field, not the pk property: thousands of rows a file
         "month": when,
         "value": value,
         "missing_reason": "" if value is not None else reason,
@@ -64,37 +64,40 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     }
     columns, lines = table_rows(table, parsed, wanted, {"indicator_code", "month", "value"})
     planned = Planned(MonthlyValue, ["indicator_id", "month"])
-    # Each column's position is found once, and a file's repeated codes, months, numbers and
-    # reasons are each read once (failures are not kept, so each is reported on its own line).
-    code_of, month_of, value_of = (columns.reader(name) for name in ("indicator_code", "month", "value"))
-    reason_of, commentary_of = columns.reader("missing_reason"), columns.reader("commentary")
+    # The file is read a column at a time, and its repeated codes, months, numbers, reasons and
+    # commentary are each read once (failures are not kept, so each is reported on its own line).
+    names = ("indicator_code", "month", "value", "missing_reason", "commentary")
+    picked = columns.picked(lines, names)
     has_commentary = "commentary" in columns.index
     find_indicator = remembered(lambda code: indicator_for(code, context["indicators"]))
     find_month = remembered(lambda text: month("month", text))
     find_value = remembered(checked_value)
     find_reason = remembered(lambda text: choice("missing_reason", text, MissingReason))
+    # export_kpis marks formula-like commentary (and commentary starting with an apostrophe)
+    # with one leading apostrophe; taking it off makes the round trip exact.
+    find_commentary = remembered(restore_text_cell)
     missing_reasons = context["missing_reasons"]
     total = len(lines)
     add_row, add_line = planned.rows.append, planned.lines.append
     parsed.rows_read += total
     step = max(1, total // 100)  # progress is reported each hundredth of the file, not each row
-    for count, (line, cells) in enumerate(lines, start=1):
+    numbers = (line for line, _cells in lines)
+    for count, (line, code, month_text, value_text, reason_text, commentary_text) in enumerate(
+        zip(numbers, *picked, strict=True), start=1
+    ):
         if count % step == 0 or count == total:
             progress(count, total)
         try:
-            indicator = find_indicator(code_of(cells))
-            when = find_month(month_of(cells))
-            value = find_value(value_of(cells), indicator.unit)
-            reason_text = reason_of(cells)
+            indicator = find_indicator(code)
+            when = find_month(month_text)
+            value = find_value(value_text, indicator.unit)
             reason = find_reason(reason_text) if reason_text else ""
             if value is None and not reason:
-                existing = missing_reasons.get((indicator.pk, when))
+                existing = missing_reasons.get((indicator.id, when))
                 if not existing:
                     raise Fail("value", "", "a value, or a missing_reason column saying why there is none")
                 reason = existing
-            # export_kpis marks formula-like commentary (and commentary starting with an
-            # apostrophe) with one leading apostrophe; taking it off makes the round trip exact.
-            commentary = restore_text_cell(commentary_of(cells)) if has_commentary else None
+            commentary = find_commentary(commentary_text) if has_commentary else None
         except Fail as fail:
             parsed.problems.append(Problem(line, fail.column, fail.value, fail.message))
             continue

@@ -290,6 +290,7 @@ def compare_plan(plan: Plan) -> None:
         plan.results.append((label_for(planned.model), result))
 
 
+@collector_paused()  # once for the whole: each pause's end costs a collection of what it built
 def plan_import(
     kind: str,
     file_name: str,
@@ -305,6 +306,7 @@ def plan_import(
     return plan
 
 
+@collector_paused()
 def apply_import(
     kind: str, file_name: str, content: bytes, user, override_published: bool = False, via: str = "web",
     progress: Callable = no_progress, log: ImportLog | None = None, options: dict | None = None,

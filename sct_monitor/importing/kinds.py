@@ -6,10 +6,11 @@ finance.imports); sct_monitor.importing.registry gathers them, so a new dataset 
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import ParamSpec, TypeVar
 
 from django.db import models
@@ -122,16 +123,24 @@ class Columns:
         position = self.index.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
-    def reader(self, name: str) -> Callable[[list[str]], str]:
-        """What ``get`` gives for ``name``, with the column's position found once, not per cell."""
-        position = self.index.get(name)
-        if position is None:
-            return lambda cells: ""
-
-        def read(cells: list[str]) -> str:
-            return cells[position].strip() if position < len(cells) else ""
-
-        return read
+    def picked(self, lines: list[tuple[int, list[str]]], names: Sequence[str]) -> list[Sequence[str]]:
+        """What ``get`` gives for each of ``names`` on every line: a column of cells a name, in
+        ``names``' order. Each line's cells are taken by position in one step (the readers strip
+        every cell as they read it); a column the header lacks is all blanks, as is a short line's."""
+        positions = sorted({self.index[name] for name in names if name in self.index})
+        blank = [""] * len(lines)
+        if not positions or not lines:
+            return [blank for _name in names]
+        width = positions[-1] + 1
+        rows = [
+            cells if len(cells) >= width else cells + [""] * (width - len(cells)) for _line, cells in lines
+        ]
+        if len(positions) == 1:
+            taken = [list(map(itemgetter(positions[0]), rows))]
+        else:  # each line's cells as a tuple, then turned into columns
+            taken = list(zip(*map(itemgetter(*positions), rows), strict=True))
+        column_at = dict(zip(positions, taken, strict=True))
+        return [column_at[self.index[name]] if name in self.index else blank for name in names]
 
 
 # Results remembered per file by ``remembered``: enough for every distinct number or month of a

@@ -1,7 +1,11 @@
 """Set-based writing for the large tables an import fills (KPI values, DfE figures).
 
-``compare`` reads the rows a file can touch with one ``values_list`` query and sorts the file's
-rows into new, changed and unchanged, without building model instances. ``write_changes`` then
+``compare`` sorts the file's rows into new, changed and unchanged, without building model
+instances. On PostgreSQL the database does it: the rows go over as one array a column (text in
+PostgreSQL's array syntax, which it parses far faster than Python can read rows back) and one
+join against the rows a file can touch returns only the new and changed rows' positions, so an
+unchanged re-import reads nothing back. Elsewhere the rows it can touch are read back with one
+``values_list`` query and compared in Python. ``write_changes`` then
 writes only the new and changed rows: they go into a temporary staging table (COPY on
 PostgreSQL, executemany elsewhere) and from there into the table with one UPDATE and one
 INSERT, and into the change history with one INSERT ... SELECT writing what
@@ -13,9 +17,11 @@ The result is an ``UpsertResult`` with the same counts and changed keys as ``ups
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
+from operator import is_, itemgetter
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,6 +32,7 @@ CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
 STAGING_TABLE = "import_merge_staging"
 CHANGE_COLUMN = "merge_change"
 COMPARE_CHUNK = 20_000  # rows read back per fetch when comparing
+COMPARE_WORK_MEM = "64MB"  # PostgreSQL's memory for joining a file's rows with the stored ones
 
 
 @dataclass
@@ -43,6 +50,22 @@ def compare(
     comparison = Comparison(UpsertResult())
     if not rows:
         return comparison
+    if not existing.exists():  # a first import: every row is new, and nothing need be compared
+        keys = unique_keys(model, key_fields, rows)
+        comparison.changes = [(CREATED, row) for row in rows]
+        comparison.result.changed_keys = set(keys)
+        comparison.result.created = len(rows)
+        return comparison
+    if connection.vendor == "postgresql" and array_types(model, {name for row in rows for name in row}):
+        return compare_in_database(model, key_fields, rows, existing)
+    return compare_in_python(model, key_fields, rows, existing)
+
+
+def compare_in_python(
+    model: type[models.Model], key_fields: Sequence[str], rows: list[dict[str, Any]], existing: QuerySet
+) -> Comparison:
+    """``compare``, reading back the rows ``existing`` holds (one query) and comparing in Python."""
+    comparison = Comparison(UpsertResult())
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
     # Read in large chunks through a server-side cursor: few round trips, and the rows are never
@@ -72,6 +95,143 @@ def compare(
             continue
         result.changed_keys.add(key)
     return comparison
+
+
+# PostgreSQL array types for fields' internal types; a field of any other type is compared in Python.
+# Types without their modifiers (numeric, not numeric(12,4)), so a file's value is compared as it
+# was read, exactly as the comparison in Python compares it.
+ARRAY_TYPES = {
+    "AutoField": "bigint", "BigAutoField": "bigint", "BigIntegerField": "bigint",
+    "IntegerField": "bigint", "PositiveIntegerField": "bigint", "PositiveSmallIntegerField": "bigint",
+    "SmallIntegerField": "bigint", "BooleanField": "boolean", "CharField": "text", "TextField": "text",
+    "DateField": "date", "DecimalField": "numeric",
+}  # fmt: skip
+
+
+def array_types(model: type[models.Model], names: set[str]) -> dict[str, str] | None:
+    """Each named column's array type, or None when one is not a column with an ARRAY_TYPES entry."""
+    columns = {f.attname: f for f in model._meta.concrete_fields}
+    types = {}
+    for name in names:
+        field = columns.get(name)
+        if field is None or field.column != name:  # the join names columns by their attnames
+            return None
+        kind = ARRAY_TYPES.get((field.target_field if field.is_relation else field).get_internal_type())
+        if kind is None:
+            return None
+        types[name] = kind
+    return types
+
+
+def array_text(values: Sequence[Any], kind: str) -> str:
+    """``values`` in PostgreSQL's array syntax: text quoted (backslash and double quote escaped),
+    everything else as ``str`` writes it (dates as ISO dates), None as NULL."""
+    if not any(map(is_, values, repeat(None))):  # by identity: == would ask each Decimal
+        if kind != "text":
+            return "{" + ",".join(map(str, values)) + "}"
+        joined = '","'.join(values)
+        # Only the separators' quotes: then no text holds a quote or a backslash to escape.
+        if "\\" not in joined and joined.count('"') == 2 * (len(values) - 1):
+            return '{"' + joined + '"}'  # the common case: nothing in any text to escape
+    quoted: dict[Any, str] = {}  # a file repeats its texts: each is quoted once
+    cells = []
+    for value in values:
+        cell = quoted.get(value)
+        if cell is None:
+            if value is None:
+                cell = "NULL"
+            elif kind == "text":
+                cell = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            else:
+                cell = str(value)
+            quoted[value] = cell
+        cells.append(cell)
+    return "{" + ",".join(cells) + "}"
+
+
+def key_tuples(rows: list[dict[str, Any]], key_fields: Sequence[str]) -> list[tuple]:
+    """Each row's values of ``key_fields``, as a tuple."""
+    if len(key_fields) == 1:
+        return [(value,) for value in map(itemgetter(key_fields[0]), rows)]
+    return list(map(itemgetter(*key_fields), rows))
+
+
+def unique_keys(model: type[models.Model], key_fields: Sequence[str], rows: list[dict[str, Any]]) -> list:
+    """Each row's key, in order; a key given twice is an error (the file's checks refuse it first)."""
+    keys = key_tuples(rows, key_fields)
+    if len(set(keys)) != len(keys):
+        seen: set[tuple] = set()
+        repeated = next(key for key in keys if key in seen or seen.add(key))
+        raise ValueError(f"{model.__name__}: the key {repeated} appears twice")
+    return keys
+
+
+def compare_in_database(
+    model: type[models.Model], key_fields: Sequence[str], rows: list[dict[str, Any]], existing: QuerySet
+) -> Comparison:
+    """``compare``, with the database finding the new and changed rows (one query per set of
+    fields the rows name; a file's rows all name the same ones)."""
+    comparison = Comparison(UpsertResult())
+    result = comparison.result
+    keys = unique_keys(model, key_fields, rows)
+    names = rows[0].keys()
+    groups: dict[frozenset, list[int]] = {}
+    if all(map(names.__eq__, map(dict.keys, rows))):
+        groups[frozenset(names)] = range(len(rows))  # the common case: every row names the same fields
+    else:
+        for position, row in enumerate(rows):
+            groups.setdefault(frozenset(row), []).append(position)
+    found: list[tuple[int, bool]] = []  # (the file's row position, whether it is new)
+    for names, positions in groups.items():
+        group = [rows[position] for position in positions] if len(groups) > 1 else rows
+        found += [
+            (positions[within], new)
+            for within, new in changed_positions(model, key_fields, sorted(names), group, existing)
+        ]
+    found.sort()
+    changes, changed_keys = comparison.changes, result.changed_keys
+    for position, new in found:
+        changes.append((CREATED if new else CHANGED, rows[position]))
+        changed_keys.add(keys[position])
+    result.created = sum(new for _position, new in found)
+    result.updated = len(found) - result.created
+    result.unchanged = len(rows) - len(found)
+    return comparison
+
+
+def changed_positions(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    names: Sequence[str],
+    rows: list[dict[str, Any]],
+    existing: QuerySet,
+) -> list[tuple[int, bool]]:
+    """(position in ``rows``, whether it is new) for each row of ``rows`` (all naming the fields
+    ``names``) that ``existing`` lacks or holds with a different value in any of them."""
+    types = array_types(model, set(names))
+    quote = connection.ops.quote_name
+    compared = [name for name in names if name not in key_fields]
+    ordered = [*key_fields, *compared]
+    held_sql, held_params = existing.order_by().values(*ordered).query.sql_with_params()
+    unnested = ", ".join(f"%s::{types[name]}[]" for name in ordered)
+    joined = " AND ".join(f"held.{quote(name)} = f.{quote(name)}" for name in key_fields)
+    first_key = quote(key_fields[0])
+    differing = " OR ".join(f"held.{quote(name)} IS DISTINCT FROM f.{quote(name)}" for name in compared)
+    where = f"held.{first_key} IS NULL" + (f" OR {differing}" if differing else "")
+    columns = zip(*map(itemgetter(*ordered), rows), strict=True)  # each row's values, then columns
+    arrays = [array_text(column, types[name]) for name, column in zip(ordered, columns, strict=True)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Enough memory for the file's rows and the stored ones to be joined without spilling to
+        # disk (the default is 4 MB), for this query's transaction only.
+        cursor.execute(f"SET LOCAL work_mem = '{COMPARE_WORK_MEM}'")
+        cursor.execute(
+            f"SELECT f.merge_position - 1, held.{first_key} IS NULL "
+            f"FROM unnest({unnested}) WITH ORDINALITY "
+            f"AS f({', '.join(quote(name) for name in ordered)}, merge_position) "
+            f"LEFT JOIN ({held_sql}) held ON {joined} WHERE {where}",
+            [*arrays, *held_params],
+        )
+        return cursor.fetchall()
 
 
 def differs(

@@ -103,12 +103,20 @@ def split_plain_text(text: str, delimiter: str) -> list[tuple[int, list[str]]] |
     those lines, and an empty line is a row without cells."""
     if '"' in text or "\0" in text:
         return None
-    split = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    split = text.split("\n")
     if split[-1] == "":
         split.pop()  # the text's last line end starts no line
     limit = csv.field_size_limit()
     if len(text) > limit and any(len(line) > limit for line in split):
         return None
+    if not has_space_at_a_cell_end(text, delimiter):
+        # No cell starts or ends with white space (the common case): the cells need no stripping.
+        return [
+            (number, cells)
+            for number, line in enumerate(split, start=1)
+            if any(cells := line.split(delimiter))
+        ]
     strip = str.strip
     lines = []
     for number, line in enumerate(split, start=1):
@@ -116,6 +124,22 @@ def split_plain_text(text: str, delimiter: str) -> list[tuple[int, list[str]]] |
         if any(cells):
             lines.append((number, cells))
     return lines
+
+
+# White space that str.strip takes off, other than a space, a line end and the delimiter itself.
+OTHER_SPACE = {delimiter: re.compile(rf"[^\S \n{delimiter}]") for delimiter in (",", "\t")}
+
+
+def has_space_at_a_cell_end(text: str, delimiter: str) -> bool:
+    """Whether a cell of ``text`` (its lines ending at \\n alone) may start or end with white space:
+    it holds white space other than spaces, or a space next to a delimiter or a line end."""
+    if OTHER_SPACE[delimiter].search(text):
+        return True
+    return (
+        text[:1] == " "
+        or text[-1:] == " "
+        or any(pair in text for pair in (" " + delimiter, delimiter + " ", " \n", "\n "))
+    )
 
 
 def check_xlsx_parts(content: bytes) -> None:
