@@ -20,15 +20,20 @@ from django.db import connection, models
 
 def insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert ``rows`` (values in the order of ``columns``, as the database driver takes them)."""
-    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    insert_columns(cursor, table, columns, list(zip(*rows, strict=True)))
+
+
+def insert_columns(cursor, table: str, names: Sequence[str], columns: list[Sequence[Any]]) -> None:
+    """Insert the rows whose values ``columns`` hold, a sequence of values for each of ``names``."""
+    if not columns or not columns[0]:
+        return
+    quoted = ", ".join(connection.ops.quote_name(name) for name in names)
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
-        buffer.seek(0)
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", io.StringIO(copy_payload(columns)))
     else:
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(rows))
+        placeholders = ", ".join(["%s"] * len(names))
+        rows = list(zip(*columns, strict=True))
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
 
 
 # COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
@@ -51,6 +56,38 @@ def copy_text(value: Any) -> str:
     return str(value).translate(COPY_ESCAPES)
 
 
+def copy_payload(columns: list[Sequence[Any]]) -> str:
+    """The rows whose values ``columns`` hold, in COPY's text format: each column is written in
+    one pass (see ``copy_column``), then the rows' lines are joined, so that in the common case
+    no Python code runs for each value."""
+    if not columns:
+        return ""
+    texts = [copy_column(column) for column in columns]
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+
+# What needs escaping in a text value of COPY's text format.
+COPY_SPECIAL = ("\\", "\t", "\n", "\r")
+TEXT_OF_BOOL = {True: "t", False: "f"}
+
+
+def copy_column(values: Sequence[Any]) -> Sequence[str]:
+    """What ``copy_text`` gives for each of ``values``; for a column of texts with nothing to
+    escape, of numbers, of booleans or of nulls alone, without a call per value."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        joined = "".join(values)
+        if not any(special in joined for special in COPY_SPECIAL):
+            return values  # nothing to escape: the values are their own text
+    elif kinds <= {int, Decimal}:  # a bool's type is bool, so booleans are not among them
+        return list(map(str, values))
+    elif kinds == {bool}:
+        return list(map(TEXT_OF_BOOL.__getitem__, values))
+    elif kinds == {type(None)}:
+        return [r"\N"] * len(values)
+    return list(map(copy_text, values))
+
+
 def driver_value(field: models.Field) -> Callable[[Any], Any] | None:
     """How a field's Python value becomes what the driver takes; None when it is taken as it is."""
     if isinstance(field, models.JSONField):
@@ -64,19 +101,15 @@ def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -
     """Insert unsaved ``objects`` as they stand (no defaults, signals or ids set on them)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
-    # All of a row's values in one call (a tuple: attrgetter of one name would give the value).
+    # All of a row's values in one call (a tuple: attrgetter of one name would give the value),
+    # then the values a column at a time.
     values_of = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
-    # Only the few fields needing it are converted, not every value of every row.
-    converted = [(i, convert) for i, f in enumerate(fields) if (convert := driver_value(f)) is not None]
-
-    def row(obj: models.Model) -> list[Any]:
-        values = list(values_of(obj))
-        for i, convert in converted:
-            values[i] = convert(values[i])
-        return values
-
+    columns = list(zip(*map(values_of, objects), strict=True))
+    for i, field in enumerate(fields):
+        if columns and (convert := driver_value(field)) is not None:
+            columns[i] = list(map(convert, columns[i]))  # only the few fields needing it
     with connection.cursor() as cursor:
-        insert_rows(cursor, model._meta.db_table, [f.column for f in fields], map(row, objects))
+        insert_columns(cursor, model._meta.db_table, [f.column for f in fields], columns)
 
 
 class CollectorPause:

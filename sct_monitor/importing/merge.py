@@ -25,7 +25,7 @@ from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sct_monitor.bulk_insert import collector_paused, insert_rows
+from sct_monitor.bulk_insert import collector_paused, insert_columns
 from sct_monitor.upsert import UpsertResult
 
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
@@ -287,8 +287,10 @@ def merge_group(
             + ", ".join(quote(name) for name in columns)
             + f", CAST('' AS VARCHAR(1)) AS {CHANGE_COLUMN} FROM {table} WHERE 1 = 0"
         )
-        staged_rows = ([*(row[name] for name in columns), change] for change, row in changes)
-        insert_rows(cursor, STAGING_TABLE, staged, staged_rows)
+        rows = [row for _change, row in changes]
+        staged_columns = [list(map(itemgetter(name), rows)) for name in columns]
+        staged_columns.append([change for change, _row in changes])
+        insert_columns(cursor, STAGING_TABLE, staged, staged_columns)
         update_changed(cursor, model, key_fields, columns, now)
         insert_created(cursor, model, columns, now)
         if hasattr(model, "history"):
