@@ -7,6 +7,7 @@ afresh and carry a revision note (what they were, when and why they changed). Bo
 the current publication, so a month being corrected never disappears from them.
 """
 
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from django.db.models import Max
 from kpis.formatting import format_value
 from kpis.models import (
     Indicator,
+    MissingReason,
     MonthlyReturn,
     MonthlyValue,
     Publication,
@@ -33,7 +35,7 @@ from kpis.scorecard import (
     size_of,
 )
 from kpis.status import Rag
-from sct_monitor.bulk_insert import collector_paused, insert_objects
+from sct_monitor.bulk_insert import collector_paused, insert_values
 from sct_monitor.models import ReportNarrative
 from sct_monitor.periods import Period
 
@@ -44,16 +46,34 @@ FROZEN_FIELDS = ("rag", "basis", "target_text", "details", *REVISION_FIELDS)
 MONTHS_PER_PASS = 24
 
 
+# A publication's new row, as PublishedValue's fields (its publication aside) in its field order:
+# a record, not a model instance, for the thousands of rows a publication makes.
+class PublishedRow(
+    namedtuple(
+        "PublishedRow",
+        ("indicator_id", "month", "is_current", "value", "missing_reason", "commentary", *FROZEN_FIELDS),
+    )
+):
+    __slots__ = ()
+
+    def get_missing_reason_display(self) -> str:
+        """As the model's: the missing reason's label (pages show either kind of row)."""
+        return MISSING_REASON_LABELS.get(self.missing_reason, self.missing_reason)
+
+
+MISSING_REASON_LABELS = dict(MissingReason.choices)
+
+
 @dataclass(frozen=True)
 class FigureChange:
     """One figure that differs from the current publication."""
 
     indicator: Indicator
     before: PublishedValue | None
-    after: PublishedValue | None
+    after: PublishedRow | None
 
     def text(self) -> str:
-        def figure(row: PublishedValue | None) -> str:
+        def figure(row: PublishedValue | PublishedRow | None) -> str:
             if row is None:
                 return "no value"
             if row.value is None:
@@ -72,7 +92,7 @@ class SnapshotPlan:
 
     month: date
     revision: int  # the revision this publication would be: 1 for a first publication
-    rows: list[PublishedValue] = field(default_factory=list)
+    rows: list[PublishedRow] = field(default_factory=list)
     changes: list[FigureChange] = field(default_factory=list)
     has_current: bool = False
     # The report narratives the month carries (its own, and its quarter's at a quarter's end).
@@ -218,12 +238,12 @@ def snapshot_plans(months: list[date], reason: str, now: datetime) -> Iterator[t
 UNREVISED = (False, None, "", "", None, "")
 
 
-def published_row(value, frozen: list) -> PublishedValue:
+def published_row(value, frozen: list) -> PublishedRow:
     """The current published row for working ``value``, with ``frozen`` (FROZEN_FIELDS' values, in
-    order). Built from its fields' values by position, as Django builds rows it reads: several
-    times cheaper than by keyword, for the thousands of rows a publication makes."""
-    fixed = (None, None, value.indicator_id, value.month, True, value.value, value.missing_reason)
-    return PublishedValue(*fixed, value.commentary, *frozen)
+    order)."""
+    return PublishedRow(
+        value.indicator_id, value.month, True, value.value, value.missing_reason, value.commentary, *frozen
+    )
 
 
 def narrative_periods(month: date) -> list[str]:
@@ -253,9 +273,8 @@ def write_publication(
         reason=reason if plan.revision > 1 else "", return_version=return_version, summary=plan.summary(),
     )  # fmt: skip
     PublishedValue.objects.filter(month=plan.month, is_current=True).update(is_current=False)
-    for row in plan.rows:
-        row.publication = publication
-    insert_objects(PublishedValue, plan.rows)
+    columns = [*zip(*plan.rows, strict=True), [publication.pk] * len(plan.rows)] if plan.rows else []
+    insert_values(PublishedValue, [*PublishedRow._fields, "publication_id"], columns)
     return publication
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, models
 
+COPY_CHUNK_ROWS = 10_000
+
 
 def insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Insert ``rows`` (values in the order of ``columns``, as the database driver takes them)."""
@@ -29,7 +31,10 @@ def insert_columns(cursor, table: str, names: Sequence[str], columns: list[Seque
         return
     quoted = ", ".join(connection.ops.quote_name(name) for name in names)
     if connection.vendor == "postgresql":
-        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", io.StringIO(copy_payload(columns)))
+        # A COPY for each chunk of rows, so that only one chunk's text is held at a time.
+        for start in range(0, len(columns[0]), COPY_CHUNK_ROWS):
+            chunk = [column[start : start + COPY_CHUNK_ROWS] for column in columns]
+            cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", io.StringIO(copy_payload(chunk)))
     else:
         placeholders = ", ".join(["%s"] * len(names))
         rows = list(zip(*columns, strict=True))
@@ -99,17 +104,23 @@ def driver_value(field: models.Field) -> Callable[[Any], Any] | None:
 
 def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -> None:
     """Insert unsaved ``objects`` as they stand (no defaults, signals or ids set on them)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     # All of a row's values in one call (a tuple: attrgetter of one name would give the value),
     # then the values a column at a time.
     values_of = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
-    columns = list(zip(*map(values_of, objects), strict=True))
-    for i, field in enumerate(fields):
-        if columns and (convert := driver_value(field)) is not None:
+    insert_values(model, names, list(zip(*map(values_of, objects), strict=True)))
+
+
+def insert_values(model: type[models.Model], names: Sequence[str], columns: list[Sequence[Any]]) -> None:
+    """Insert rows of ``model`` whose values ``columns`` hold, a column for each field attname in
+    ``names``, as the fields hold them (JSON and date-times are converted for the driver here)."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    columns = list(columns)
+    for i, name in enumerate(names):
+        if columns and (convert := driver_value(fields[name])) is not None:
             columns[i] = list(map(convert, columns[i]))  # only the few fields needing it
     with connection.cursor() as cursor:
-        insert_columns(cursor, model._meta.db_table, [f.column for f in fields], columns)
+        insert_columns(cursor, model._meta.db_table, [fields[name].column for name in names], columns)
 
 
 class CollectorPause:

@@ -212,14 +212,23 @@ def changed_positions(
     quote = connection.ops.quote_name
     compared = [name for name in names if name not in key_fields]
     ordered = [*key_fields, *compared]
+    columns = dict(zip(ordered, zip(*map(itemgetter(*ordered), rows), strict=True), strict=True))
+    # A text column holding one value on every row (a unit, a status, no missing reason) is
+    # compared with that value, not sent as an array of it.
+    constant = {
+        name: columns[name][0] for name in compared if types[name] == "text" and len(set(columns[name])) == 1
+    }
+    sent = [name for name in ordered if name not in constant]
     held_sql, held_params = existing.order_by().values(*ordered).query.sql_with_params()
-    unnested = ", ".join(f"%s::{types[name]}[]" for name in ordered)
+    unnested = ", ".join(f"%s::{types[name]}[]" for name in sent)
     joined = " AND ".join(f"held.{quote(name)} = f.{quote(name)}" for name in key_fields)
     first_key = quote(key_fields[0])
-    differing = " OR ".join(f"held.{quote(name)} IS DISTINCT FROM f.{quote(name)}" for name in compared)
-    where = f"held.{first_key} IS NULL" + (f" OR {differing}" if differing else "")
-    columns = zip(*map(itemgetter(*ordered), rows), strict=True)  # each row's values, then columns
-    arrays = [array_text(column, types[name]) for name, column in zip(ordered, columns, strict=True)]
+    differing = [
+        f"held.{quote(name)} IS DISTINCT FROM " + ("%s::text" if name in constant else f"f.{quote(name)}")
+        for name in compared
+    ]
+    where = " OR ".join([f"held.{first_key} IS NULL", *differing])
+    arrays = [array_text(columns[name], types[name]) for name in sent]
     with transaction.atomic(), connection.cursor() as cursor:
         # Enough memory for the file's rows and the stored ones to be joined without spilling to
         # disk (the default is 4 MB), for this query's transaction only.
@@ -227,9 +236,9 @@ def changed_positions(
         cursor.execute(
             f"SELECT f.merge_position - 1, held.{first_key} IS NULL "
             f"FROM unnest({unnested}) WITH ORDINALITY "
-            f"AS f({', '.join(quote(name) for name in ordered)}, merge_position) "
+            f"AS f({', '.join(quote(name) for name in sent)}, merge_position) "
             f"LEFT JOIN ({held_sql}) held ON {joined} WHERE {where}",
-            [*arrays, *held_params],
+            [*arrays, *held_params, *(constant[name] for name in compared if name in constant)],
         )
         return cursor.fetchall()
 
