@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from kpis.formatting import format_value
 from kpis.models import Category, Indicator, PublishedValue, ReportedFigure, Unit
@@ -84,19 +85,20 @@ class IndicatorRow:
     def chart_table_rows(self) -> str:
         """The chart's figures as table rows (month, value, status), built in one pass: a large
         report has thousands of these cells, each a filter or tag call in a template."""
-        indicator = self.indicator
-        return format_html_join(
-            "",
-            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} {}</th>'
-            '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-            '<td class="govuk-table__cell">{}</td></tr>',
-            (
-                (f"{point.month:%b}", point.month.year,
-                 format_value(point.value, indicator.unit, indicator.decimal_places), rag_tag(point.rag))
+        unit, places = self.indicator.unit, self.indicator.decimal_places
+        # A month's name and year and a formatted number hold nothing to escape; the value is
+        # escaped all the same, as format_html would.
+        return mark_safe(
+            "".join(
+                f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+                f"{point.month:%b} {point.month.year}</th>"
+                f'<td class="govuk-table__cell govuk-table__cell--numeric">'
+                f"{conditional_escape(format_value(point.value, unit, places))}</td>"
+                f'<td class="govuk-table__cell">{rag_tag(point.rag)}</td></tr>'
                 for point in self.points
                 if point.value is not None
-            ),
-        )  # fmt: skip
+            )
+        )
 
     @property
     def red_run_length(self) -> str:

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from kpis.formatting import format_value
@@ -18,13 +18,19 @@ TAG_CLASSES = {
 }
 
 
+# Each status's tag, made once: pages show hundreds of them, each a format_html call before.
+RAG_TAGS = {
+    rag: format_html('<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES[rag], rag.label) for rag in Rag
+}
+
+
 @register.simple_tag
 def status_tag(status: Status, show_basis: bool = True) -> str:
     """The status word in a GOV.UK tag (colour only reinforces the word), then its basis."""
-    tag = format_html('<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES[status.rag], status.label)
+    tag = RAG_TAGS[status.rag]
     if not show_basis:
         return tag
-    return format_html('{} <span class="app-status-basis">{}</span>', tag, status.basis)
+    return mark_safe(f'{tag} <span class="app-status-basis">{conditional_escape(status.basis)}</span>')
 
 
 @register.simple_tag
@@ -81,4 +87,4 @@ def sparkline(trend: list[tuple], indicator, width: int = 96, height: int = 24) 
 
 @register.simple_tag
 def rag_tag(rag: Rag) -> str:
-    return format_html('<strong class="govuk-tag {}">{}</strong>', TAG_CLASSES[rag], rag.label)
+    return RAG_TAGS[rag]
