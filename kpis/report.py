@@ -263,12 +263,14 @@ class PeriodIndicators:
             if quarter:
                 on_three = on_three.replace("months", "quarters")
         back = [add_months(month, -k * step) for k in range(HISTORY - 1, -1, -1)]
-        statuses = [data.status(indicator, m).rag for m in back]
         chart_months = [
             m
             for m in (add_months(self.report.period.end, -k) for k in range(11, -1, -1))
             if indicator.reports_in(m)
         ]
+        # The runs look back over the months the chart shows, mostly: each month is judged once.
+        rag_of = {m: data.status(indicator, m).rag for m in dict.fromkeys([*back, *chart_months])}
+        statuses = [rag_of[m] for m in back]
         target_points = []
         for m in chart_months:
             basis = data.benchmarks.target_basis(indicator, m)
@@ -296,9 +298,7 @@ class PeriodIndicators:
             ),
             trend_text=self.trend_text(indicator),
             change_word="quarter" if quarter or indicator.is_quarterly else "month",
-            points=[
-                ChartPoint(m, data.number(indicator, m), data.status(indicator, m).rag) for m in chart_months
-            ],
+            points=[ChartPoint(m, data.number(indicator, m), rag_of[m]) for m in chart_months],
             target_points=target_points,
         )
 
