@@ -257,7 +257,13 @@ class PageCacheMiddleware:
         if storable(response):
             cut = cut_into_slots(response.content.decode(response.charset), request.user.get_username())
             if cut is not None:
-                self.cache.set(key, StoredPage.of(*cut, response["Content-Type"]))
+                stored = StoredPage.of(*cut, response["Content-Type"])
+                self.cache.set(key, stored)
+                if accepts_gzip(request):
+                    # Sent as a stored copy is: its pieces are compressed already, so the page is
+                    # not compressed a second time by GZipMiddleware.
+                    response.content = stored.fill_gzipped(self.slot_values(request))
+                    self.mark_gzipped(response)
                 # The tag is made now: rendering may have given the browser its first CSRF secret.
                 return self.finish(response, etag_for(key, request), "miss")
         response[STATUS_HEADER] = "bypass"
@@ -280,16 +286,23 @@ class PageCacheMiddleware:
         return self.finish(self.stored_response(request, stored), etag, "hit")
 
     @staticmethod
-    def stored_response(request: HttpRequest, stored: StoredPage) -> HttpResponse:
-        slots = {
+    def slot_values(request: HttpRequest) -> dict[str, bytes]:
+        return {
             USER_SLOT: escape(request.user.get_username()).encode(),
             CSRF_SLOT: get_token(request).encode(),
         }
+
+    @staticmethod
+    def mark_gzipped(response: HttpResponse) -> None:
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves an encoded response alone
+        patch_vary_headers(response, ["Accept-Encoding"])
+
+    def stored_response(self, request: HttpRequest, stored: StoredPage) -> HttpResponse:
+        slots = self.slot_values(request)
         if not accepts_gzip(request):
             return HttpResponse(stored.fill(slots), content_type=stored.content_type)
         response = HttpResponse(stored.fill_gzipped(slots), content_type=stored.content_type)
-        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves an encoded response alone
-        patch_vary_headers(response, ["Accept-Encoding"])
+        self.mark_gzipped(response)
         return response
 
     @staticmethod

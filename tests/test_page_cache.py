@@ -136,6 +136,25 @@ def test_a_stored_page_sent_gzipped_unzips_to_the_page(board):
     assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(plain.content)
 
 
+def test_a_page_rendered_afresh_is_sent_gzipped_as_a_stored_copy_is(board, settings):
+    zipped = board.get("/kpis/13/", HTTP_ACCEPT_ENCODING="gzip")
+    assert outcome(zipped) == "miss"
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    settings.PAGE_CACHE_ENABLED = False
+    rendered = board.get("/kpis/13/")
+    assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(rendered.content)
+
+
+def test_the_sign_out_token_on_a_page_rendered_afresh_and_gzipped_works():
+    client = signed_in("reader", "Board member", enforce_csrf_checks=True)
+    zipped = client.get(SCORECARD, HTTP_ACCEPT_ENCODING="gzip")
+    assert outcome(zipped) == "miss"
+    token = TOKEN.search(gzip.decompress(zipped.content)).group(1).decode()
+    signed_out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_download_is_never_stored(board):
     for _ in range(2):
         response = board.get(f"{SCORECARD}&format=csv")
