@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -427,10 +428,14 @@ def overview_month(user) -> tuple[Period | None, list]:
     """The latest published month with figures for most contract indicators (for the overview)."""
     contract = Indicator.objects.filter(category=Category.CONTRACT_KPI, active=True)
     total = contract.count()
-    rows = PublishedValue.objects.filter(
-        is_current=True, indicator__in=contract, value__isnull=False
-    ).values_list("month", flat=True)
-    counts = Counter(rows)
+    # Counted by the database: a row a month, not a row a figure.
+    counts = dict(
+        PublishedValue.objects.filter(is_current=True, indicator__in=contract, value__isnull=False)
+        .order_by()
+        .values("month")
+        .annotate(figures=Count("pk"))
+        .values_list("month", "figures")
+    )
     months = sorted(counts, reverse=True)
     chosen = next((m for m in months if counts[m] * 2 >= total), months[0] if months else None)
     return (Period.month(chosen) if chosen else None), [(m, counts[m]) for m in months]
