@@ -229,7 +229,7 @@ class PeriodIndicators:
     def row(self, indicator: Indicator) -> IndicatorRow:
         data, month = self.data, self.shown_month(indicator)
         step = indicator.period_months
-        live = data.row(indicator, month)
+        live = data.row(indicator, month, with_trend=False)  # a report draws its own chart's months
         snapshot = data.snapshot(indicator, month)
         quarter = self.report.period.kind == "quarter" and not indicator.is_quarterly
         if quarter:

@@ -256,6 +256,8 @@ class Benchmarks:
         # Each (indicator id, month)'s basis once worked out: a month is judged as itself and again
         # as the month before the next one.
         self.bases: dict[tuple[int, date], Benchmark | None] = {}
+        # The same for the target alone: a report's chart draws it for months it also judges.
+        self.target_bases: dict[tuple[int, date], Benchmark | None] = {}
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
         self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
@@ -280,9 +282,12 @@ class Benchmarks:
         return None
 
     def target_basis(self, indicator: Indicator, month: date) -> Benchmark | None:
-        target = self.target(indicator, month)
-        opening = self.openings.get((indicator.pk, target.financial_year)) if target else None
-        return target_benchmark(target, indicator, month, opening)
+        key = (indicator.pk, month)
+        if key not in self.target_bases:
+            target = self.target(indicator, month)
+            opening = self.openings.get((indicator.pk, target.financial_year)) if target else None
+            self.target_bases[key] = target_benchmark(target, indicator, month, opening)
+        return self.target_bases[key]
 
     def basis(self, indicator: Indicator, month: date) -> Benchmark | None:
         """What the month is judged against: its target, else the SN, else the England average."""
