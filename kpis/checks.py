@@ -68,9 +68,9 @@ def commentary_against_the_table(today: date, months: Months = None) -> CheckRes
     keys = {(f.indicator_id, f.as_at.replace(day=1)) for f in stated if f.indicator_id and f.as_at}
     table = {
         (v.indicator_id, v.month): v
-        for v in in_published_months().filter(
-            indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys}
-        )
+        for v in in_published_months()
+        .filter(indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys})
+        .order_by()  # kept by (indicator, month), one each
     }
     for figure in stated:
         indicator, month = figure.indicator, figure.as_at.replace(day=1)
@@ -116,7 +116,11 @@ def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
         "which may not be the one the paper used.",
     )
     papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
-    dfe_rows = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE)
+    # In each indicator's and comparator's own order (the model's ordering, less the join to the
+    # indicator that ordering by it takes): only the order within those groups is read.
+    dfe_rows = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE).order_by(
+        "indicator_id", "comparator", "period_start"
+    )
     span = month_span(months)
     if span is not None:
         # A finding is about its paper's first month: a report reads the papers starting in its

@@ -129,7 +129,9 @@ def home_figure(las: dict[str, HeldFigure]) -> HeldFigure | None:
 def indicator_facts(indicator_ids=None) -> dict[int, tuple[str, int, str]]:
     """(unit, decimal places, polarity for rank and band) by indicator (those given, else all):
     two queries. The polarity is LAIT's where a mapping states it, else the indicator's own."""
-    mappings = DfeMapping.objects.exclude(rank_polarity="")
+    # The model's order within each indicator (the last mapping stating a polarity wins), without
+    # the join to the indicator that its ordering takes.
+    mappings = DfeMapping.objects.exclude(rank_polarity="").order_by("indicator_id", "column", "filters")
     indicators = Indicator.objects.all()
     if indicator_ids is not None:
         mappings = mappings.filter(indicator_id__in=indicator_ids)

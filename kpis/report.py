@@ -204,7 +204,9 @@ class PeriodIndicators:
             (indicator_id, month): details
             for indicator_id, month, details in PublishedValue.objects.filter(
                 is_current=True, month__in=period.months
-            ).values_list("indicator_id", "month", "details")
+            )
+            .order_by()
+            .values_list("indicator_id", "month", "details")
         }
         held = {indicator_id for (indicator_id, month) in self.data.values if period.contains(month)}
         self.rows = [self.row(i) for i in self.indicators if i.pk in held]
