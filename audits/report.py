@@ -4,6 +4,7 @@ A quarter's audit totals are computed from its months; where the paper printed i
 totals (Quarter 3 2018-19), both are shown and any difference is said.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -237,11 +238,12 @@ class ActionAtEnd:
         return "Done" if self.done else self.action.get_state_display()
 
 
-def actions_at(report: Report, kind: str) -> list[ActionAtEnd]:
-    """The plan actions of ``kind`` that existed by the period's end, done or not as they stood then."""
+def actions_at(report: Report, kinds: Sequence[str]) -> dict[str, list[ActionAtEnd]]:
+    """The plan actions of each of ``kinds`` that existed by the period's end, done or not as
+    they stood then: read together, in the two queries one kind would take."""
     end = report.period.last_day
     actions = (
-        Action.objects.filter(plan__kind=kind)
+        Action.objects.filter(plan__kind__in=kinds)
         .exclude(plan__started__gt=end)
         .select_related("plan")
         .prefetch_related(
@@ -249,12 +251,12 @@ def actions_at(report: Report, kind: str) -> list[ActionAtEnd]:
         )
         .order_by("plan__title", "order")
     )
-    found = []
+    found: dict[str, list[ActionAtEnd]] = {kind: [] for kind in kinds}
     for action in actions:
         done = action.state == ActionState.DONE and (action.done_on is None or action.done_on <= end)
         overdue = not done and action.due is not None and action.due < end
         updates = list(action.updates.all())
-        found.append(ActionAtEnd(action, done, overdue, updates[-1] if updates else None))
+        found[action.plan.kind].append(ActionAtEnd(action, done, overdue, updates[-1] if updates else None))
     return found
 
 
@@ -317,8 +319,8 @@ def sections(report: Report) -> list[Section]:
     splits = list(ComplaintsSplit.objects.filter(period__in=keys).order_by("period", "-percent"))
     complaint_notes = list(ComplaintsNote.objects.filter(period__in=keys).order_by("period", "kind", "order"))
     findings = findings_for(report.period)
-    action_rows = actions_at(report, PlanKind.ACTION)
-    rectification_rows = actions_at(report, PlanKind.RECTIFICATION)
+    actions = actions_at(report, [PlanKind.ACTION, PlanKind.RECTIFICATION])
+    action_rows, rectification_rows = actions[PlanKind.ACTION], actions[PlanKind.RECTIFICATION]
     open_items = open_items_at(report)
     expected = expected_after(report)
     complaints_table = ExportTable(

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from kpis.formatting import format_value
 from kpis.models import (
@@ -12,9 +13,35 @@ from kpis.models import (
     PublishedValue,
     ReportedFigure,
 )
-from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, records, revision_note
+from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, last_day, records, revision_note
 from kpis.visibility import in_published_months
 from sct_monitor.checks import CheckResult, Finding, Months
+
+
+class IndicatorFormat(NamedTuple):
+    """What a revision note needs of its indicator: its code and how its figures are written."""
+
+    code: str
+    unit: str
+    decimal_places: int
+
+
+INDICATOR_FORMAT_FIELDS = ("indicator__code", "indicator__unit", "indicator__decimal_places")
+
+
+def month_span(months: Months) -> tuple[date, date] | None:
+    """The first day of the earliest and the last day of the latest of ``months``, to read only the
+    rows that can concern them; None for every month."""
+    if months is None:
+        return None
+    if not months:
+        return (date.max, date.min)  # no month: a range nothing falls in
+    return (min(months).replace(day=1), last_day(max(months)))
+
+
+def concerns(day: date, months: Months) -> bool:
+    """Whether a finding dated ``day`` is about one of ``months`` (always, for every month)."""
+    return months is None or any(day.replace(day=1) == month.replace(day=1) for month in months)
 
 
 def formatter(indicator: Indicator):
@@ -35,12 +62,15 @@ def commentary_against_the_table(today: date, months: Months = None) -> CheckRes
         .select_related("indicator")
         .order_by("as_at", "label")
     )
+    span = month_span(months)
+    if span is not None:  # a report's months: its findings are each about the month stated for
+        stated = [f for f in stated.filter(as_at__range=span) if concerns(f.as_at, months)]
     keys = {(f.indicator_id, f.as_at.replace(day=1)) for f in stated if f.indicator_id and f.as_at}
     table = {
         (v.indicator_id, v.month): v
-        for v in in_published_months().filter(
-            indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys}
-        )
+        for v in in_published_months()
+        .filter(indicator_id__in={k[0] for k in keys}, month__in={k[1] for k in keys})
+        .order_by()  # kept by (indicator, month), one each
     }
     for figure in stated:
         indicator, month = figure.indicator, figure.as_at.replace(day=1)
@@ -86,10 +116,23 @@ def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
         "which may not be the one the paper used.",
     )
     papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
+    # In each indicator's and comparator's own order (the model's ordering, less the join to the
+    # indicator that ordering by it takes): only the order within those groups is read.
+    dfe_rows = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE).order_by(
+        "indicator_id", "comparator", "period_start"
+    )
+    span = month_span(months)
+    if span is not None:
+        # A finding is about its paper's first month: a report reads the papers starting in its
+        # months, and the DfE figures of the indicators they are for (the same two queries).
+        papers = papers.filter(period_start__range=span)
+        dfe_rows = dfe_rows.filter(indicator__in=papers.values("indicator_id"))
     dfe = defaultdict(list)
-    for row in ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE):
+    for row in dfe_rows:
         dfe[(row.indicator_id, row.comparator)].append(row)
     for paper in papers.order_by("period_start", "indicator__display_order"):
+        if not concerns(paper.period_start, months):
+            continue
         overlapping = [
             row
             for row in dfe.get((paper.indicator_id, paper.comparator), [])
@@ -172,12 +215,12 @@ def revised_after_publication(today: date, months: Months = None) -> CheckResult
     revised = PublishedValue.objects.filter(is_current=True, revised=True)
     if months is not None:
         revised = revised.filter(month__in=list(months))
-    indicators = Indicator.objects.in_bulk()
-    fields = ["indicator_id", "month", "value", "missing_reason", *REVISION_FIELDS]
+    # The indicator's code and format are read with each row: no indicator instances are built.
+    fields = ["indicator_id", "month", "value", "missing_reason", *REVISION_FIELDS, *INDICATOR_FORMAT_FIELDS]
     for row in records(revised.order_by("month", "indicator__display_order"), fields):
         if not figure_revised(row):
             continue  # commentary only
-        indicator = indicators[row.indicator_id]
+        indicator = IndicatorFormat(row.indicator__code, row.indicator__unit, row.indicator__decimal_places)
         result.findings.append(
             Finding(f"{indicator.code}, {row.month:%B %Y}: {revision_note(row, indicator)}", period=row.month)
         )

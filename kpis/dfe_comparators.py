@@ -126,24 +126,31 @@ def home_figure(las: dict[str, HeldFigure]) -> HeldFigure | None:
     return next((row for code, row in las.items() if home in member_codes(code)), None)
 
 
-def indicator_facts() -> dict[int, tuple[str, int, str]]:
-    """(unit, decimal places, polarity for rank and band) by indicator: two queries. The polarity
-    is LAIT's where a mapping states it, else the indicator's own."""
-    lait = dict(DfeMapping.objects.exclude(rank_polarity="").values_list("indicator_id", "rank_polarity"))
+def indicator_facts(indicator_ids=None) -> dict[int, tuple[str, int, str]]:
+    """(unit, decimal places, polarity for rank and band) by indicator (those given, else all):
+    two queries. The polarity is LAIT's where a mapping states it, else the indicator's own."""
+    # The model's order within each indicator (the last mapping stating a polarity wins), without
+    # the join to the indicator that its ordering takes.
+    mappings = DfeMapping.objects.exclude(rank_polarity="").order_by("indicator_id", "column", "filters")
+    indicators = Indicator.objects.all()
+    if indicator_ids is not None:
+        mappings = mappings.filter(indicator_id__in=indicator_ids)
+        indicators = indicators.filter(pk__in=indicator_ids)
+    lait = dict(mappings.values_list("indicator_id", "rank_polarity"))
     return {
         pk: (unit, places, lait.get(pk, polarity))
-        for pk, unit, places, polarity in Indicator.objects.values_list(
-            "pk", "unit", "decimal_places", "polarity"
-        )
+        for pk, unit, places, polarity in indicators.values_list("pk", "unit", "decimal_places", "polarity")
     }
 
 
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
     """Every comparison for the indicators given (all when None): five queries."""
-    facts = indicator_facts()
+    if indicator_ids is not None:
+        indicator_ids = list(indicator_ids)
+    facts = indicator_facts(indicator_ids)
     rows = AreaValue.objects.values_list(*HeldFigure._fields).order_by("indicator_id", "as_at")
     if indicator_ids is not None:
-        rows = rows.filter(indicator_id__in=list(indicator_ids))
+        rows = rows.filter(indicator_id__in=indicator_ids)
     models = list(NeighbourModel.objects.all())
     links = defaultdict(list)
     for link in Neighbour.objects.filter(la_code=settings.HOME_LA_CODE).order_by("rank"):
@@ -181,7 +188,11 @@ def comparisons(indicator_ids=None, today: date | None = None) -> list[Compariso
                         r.suppression if r else "",
                     )
                 )
-            comparison.summary = neighbour_summary(values, codes)
+            # The neighbours' own figures, already matched to members: the summary then looks at
+            # a few authorities, not again at every one.
+            comparison.summary = neighbour_summary(
+                {code: by_member[code].value for code in codes if code in by_member}, codes
+            )
         for r in figures:
             if r.level == GeographicLevel.NATIONAL:
                 comparison.england = r.value

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.utils.html import format_html_join
+from django.db.models import Count
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from kpis.formatting import format_value
 from kpis.models import Category, Indicator, PublishedValue, ReportedFigure, Unit
@@ -84,19 +86,20 @@ class IndicatorRow:
     def chart_table_rows(self) -> str:
         """The chart's figures as table rows (month, value, status), built in one pass: a large
         report has thousands of these cells, each a filter or tag call in a template."""
-        indicator = self.indicator
-        return format_html_join(
-            "",
-            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} {}</th>'
-            '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
-            '<td class="govuk-table__cell">{}</td></tr>',
-            (
-                (f"{point.month:%b}", point.month.year,
-                 format_value(point.value, indicator.unit, indicator.decimal_places), rag_tag(point.rag))
+        unit, places = self.indicator.unit, self.indicator.decimal_places
+        # A month's name and year and a formatted number hold nothing to escape; the value is
+        # escaped all the same, as format_html would.
+        return mark_safe(
+            "".join(
+                f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+                f"{point.month:%b} {point.month.year}</th>"
+                f'<td class="govuk-table__cell govuk-table__cell--numeric">'
+                f"{conditional_escape(format_value(point.value, unit, places))}</td>"
+                f'<td class="govuk-table__cell">{rag_tag(point.rag)}</td></tr>'
                 for point in self.points
                 if point.value is not None
-            ),
-        )  # fmt: skip
+            )
+        )
 
     @property
     def red_run_length(self) -> str:
@@ -201,7 +204,9 @@ class PeriodIndicators:
             (indicator_id, month): details
             for indicator_id, month, details in PublishedValue.objects.filter(
                 is_current=True, month__in=period.months
-            ).values_list("indicator_id", "month", "details")
+            )
+            .order_by()
+            .values_list("indicator_id", "month", "details")
         }
         held = {indicator_id for (indicator_id, month) in self.data.values if period.contains(month)}
         self.rows = [self.row(i) for i in self.indicators if i.pk in held]
@@ -226,7 +231,7 @@ class PeriodIndicators:
     def row(self, indicator: Indicator) -> IndicatorRow:
         data, month = self.data, self.shown_month(indicator)
         step = indicator.period_months
-        live = data.row(indicator, month)
+        live = data.row(indicator, month, with_trend=False)  # a report draws its own chart's months
         snapshot = data.snapshot(indicator, month)
         quarter = self.report.period.kind == "quarter" and not indicator.is_quarterly
         if quarter:
@@ -261,12 +266,14 @@ class PeriodIndicators:
             if quarter:
                 on_three = on_three.replace("months", "quarters")
         back = [add_months(month, -k * step) for k in range(HISTORY - 1, -1, -1)]
-        statuses = [data.status(indicator, m).rag for m in back]
         chart_months = [
             m
             for m in (add_months(self.report.period.end, -k) for k in range(11, -1, -1))
             if indicator.reports_in(m)
         ]
+        # The runs look back over the months the chart shows, mostly: each month is judged once.
+        rag_of = {m: data.status(indicator, m).rag for m in dict.fromkeys([*back, *chart_months])}
+        statuses = [rag_of[m] for m in back]
         target_points = []
         for m in chart_months:
             basis = data.benchmarks.target_basis(indicator, m)
@@ -294,9 +301,7 @@ class PeriodIndicators:
             ),
             trend_text=self.trend_text(indicator),
             change_word="quarter" if quarter or indicator.is_quarterly else "month",
-            points=[
-                ChartPoint(m, data.number(indicator, m), data.status(indicator, m).rag) for m in chart_months
-            ],
+            points=[ChartPoint(m, data.number(indicator, m), rag_of[m]) for m in chart_months],
             target_points=target_points,
         )
 
@@ -425,10 +430,14 @@ def overview_month(user) -> tuple[Period | None, list]:
     """The latest published month with figures for most contract indicators (for the overview)."""
     contract = Indicator.objects.filter(category=Category.CONTRACT_KPI, active=True)
     total = contract.count()
-    rows = PublishedValue.objects.filter(
-        is_current=True, indicator__in=contract, value__isnull=False
-    ).values_list("month", flat=True)
-    counts = Counter(rows)
+    # Counted by the database: a row a month, not a row a figure.
+    counts = dict(
+        PublishedValue.objects.filter(is_current=True, indicator__in=contract, value__isnull=False)
+        .order_by()
+        .values("month")
+        .annotate(figures=Count("pk"))
+        .values_list("month", "figures")
+    )
     months = sorted(counts, reverse=True)
     chosen = next((m for m in months if counts[m] * 2 >= total), months[0] if months else None)
     return (Period.month(chosen) if chosen else None), [(m, counts[m]) for m in months]

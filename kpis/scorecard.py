@@ -256,6 +256,8 @@ class Benchmarks:
         # Each (indicator id, month)'s basis once worked out: a month is judged as itself and again
         # as the month before the next one.
         self.bases: dict[tuple[int, date], Benchmark | None] = {}
+        # The same for the target alone: a report's chart draws it for months it also judges.
+        self.target_bases: dict[tuple[int, date], Benchmark | None] = {}
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
         self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
@@ -280,9 +282,12 @@ class Benchmarks:
         return None
 
     def target_basis(self, indicator: Indicator, month: date) -> Benchmark | None:
-        target = self.target(indicator, month)
-        opening = self.openings.get((indicator.pk, target.financial_year)) if target else None
-        return target_benchmark(target, indicator, month, opening)
+        key = (indicator.pk, month)
+        if key not in self.target_bases:
+            target = self.target(indicator, month)
+            opening = self.openings.get((indicator.pk, target.financial_year)) if target else None
+            self.target_bases[key] = target_benchmark(target, indicator, month, opening)
+        return self.target_bases[key]
 
     def basis(self, indicator: Indicator, month: date) -> Benchmark | None:
         """What the month is judged against: its target, else the SN, else the England average."""
@@ -325,12 +330,14 @@ def load_benchmarks(indicators, values: dict, first: date, last: date) -> Benchm
     """Targets for the financial years of ``first`` to ``last``, their openings (from ``values``,
     which must reach LOOKBACK_MONTHS before ``first``'s year), and the comparators: two queries."""
     years = set(range(financial_year_start(first), financial_year_start(last) + 1))
-    targets = list(Target.objects.filter(indicator__in=indicators, financial_year__in=years))
+    # Targets are kept by (indicator, year), one each: unordered. Comparators keep the model's
+    # order within each indicator and comparator, without the join that ordering by indicator takes.
+    targets = list(Target.objects.filter(indicator__in=indicators, financial_year__in=years).order_by())
     return Benchmarks(
         targets,
         ComparatorValue.objects.filter(
             indicator__in=indicators, period_start__lte=last_day(last), period_end__gte=first
-        ),
+        ).order_by("indicator_id", "comparator", "period_start"),
         trajectory_openings(values, targets),
     )
 
@@ -379,13 +386,15 @@ class ScorecardData:
         self.periods_before: dict[tuple[date, int], list[date]] = {}
         if not isinstance(values, QuerySet):  # already loaded: see ScorecardData.loaded
             return
+        # Unordered: the rows are kept by (indicator, month), one each, and the models' default
+        # ordering (by indicator) would join and sort the indicators for nothing.
         self.values = {
             (row.indicator_id, row.month): row
             for row in records(
                 values.filter(
                     indicator__in=indicators,
                     month__range=(add_months(month, -(LOOKBACK_MONTHS + history)), month),
-                ),
+                ).order_by(),
                 value_fields(values.model),
             )
         }
@@ -400,7 +409,7 @@ class ScorecardData:
                         is_current=True,
                         indicator__in=indicators,
                         month__range=(add_months(month, -history), month),
-                    ),
+                    ).order_by(),
                     value_fields(PublishedValue),
                 )
             }

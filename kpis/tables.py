@@ -1,9 +1,11 @@
 """The scorecard table: what the page shows and, through value_* methods, what the CSV holds."""
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import django_tables2 as tables
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -11,6 +13,18 @@ from kpis.scorecard import ScorecardRow, describe_change
 from kpis.templatetags.kpi_status import sparkline, status_tag
 
 ARROWS = {"up": "▲", "down": "▼", "no change": "►"}
+
+
+def indicator_url(code: str) -> str:
+    """The indicator page's address, as ``reverse`` gives it: reversing is a good part of a
+    scorecard row's time, and the address depends only on the code, the URL configuration and
+    the script prefix, so it is kept per process under all three."""
+    return _indicator_url(code, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=4096)
+def _indicator_url(code: str, root_urlconf: str, urlconf: str | None, prefix: str) -> str:
+    return reverse("kpis:indicator_detail", args=[code])
 
 
 def change_cell(row: ScorecardRow, change) -> str:
@@ -154,7 +168,7 @@ class ScorecardTable(tables.Table):
         return accessor_value
 
     def render_title(self, record: ScorecardRow) -> str:
-        url = reverse("kpis:indicator_detail", args=[record.indicator.code])
+        url = indicator_url(record.indicator.code)
         return format_html('<a class="govuk-link" href="{}">{}</a>', url, record.indicator.title)
 
     def value_title(self, record: ScorecardRow) -> str:

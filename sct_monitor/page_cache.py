@@ -21,8 +21,12 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -132,6 +136,41 @@ _access_by_version: dict[tuple[int, str], tuple[str, frozenset[str]]] = {}
 ACCESS_ENTRIES = 2000
 
 
+def access_statement() -> str:
+    """One statement for a user's group names and permissions (their own and their groups'), as
+    rows of ("group", name) and ("permission", "app_label.codename"), where Django asks three."""
+    user = get_user_model()
+    user_groups = user.groups.through._meta.db_table
+    user_permissions = user.user_permissions.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    group, permission = Group._meta.db_table, Permission._meta.db_table
+    content_type = ContentType._meta.db_table
+    named = (
+        f"SELECT 'permission', ct.app_label || '.' || p.codename FROM {permission} p "
+        f"JOIN {content_type} ct ON ct.id = p.content_type_id "
+    )
+    return (
+        f"SELECT 'group', g.name FROM {group} g JOIN {user_groups} ug ON ug.group_id = g.id "
+        "WHERE ug.user_id = %s UNION ALL "
+        f"{named} JOIN {user_permissions} up ON up.permission_id = p.id WHERE up.user_id = %s UNION ALL "
+        f"{named} JOIN {group_permissions} gp ON gp.permission_id = p.id "
+        f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s"
+    )
+
+
+def read_access(user) -> None:
+    """Reads an active, non-superuser's groups and permissions in one statement into the caches
+    that ``role_of`` and ModelBackend keep on the request's user, so neither asks again. Anyone
+    else is left to Django (a superuser holds every permission, an inactive user none)."""
+    if not user.is_active or user.is_superuser:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(access_statement(), [user.pk] * 3)
+        rows = cursor.fetchall()
+    user._group_names = frozenset(name for kind, name in rows if kind == "group")
+    user._perm_cache = {name for kind, name in rows if kind == "permission"}
+
+
 def access_of(user, version: str) -> str:
     """The user's role and permissions as the page key spells them, read once per data version
     rather than per request. The permissions are handed to Django's own per-request cache too, so
@@ -140,6 +179,7 @@ def access_of(user, version: str) -> str:
     if known is None:
         if len(_access_by_version) >= ACCESS_ENTRIES:
             _access_by_version.clear()
+        read_access(user)
         known = (role_of(user) or "", frozenset(user.get_all_permissions()))
         _access_by_version[(user.pk, version)] = known
     else:
@@ -217,7 +257,13 @@ class PageCacheMiddleware:
         if storable(response):
             cut = cut_into_slots(response.content.decode(response.charset), request.user.get_username())
             if cut is not None:
-                self.cache.set(key, StoredPage.of(*cut, response["Content-Type"]))
+                stored = StoredPage.of(*cut, response["Content-Type"])
+                self.cache.set(key, stored)
+                if accepts_gzip(request):
+                    # Sent as a stored copy is: its pieces are compressed already, so the page is
+                    # not compressed a second time by GZipMiddleware.
+                    response.content = stored.fill_gzipped(self.slot_values(request))
+                    self.mark_gzipped(response)
                 # The tag is made now: rendering may have given the browser its first CSRF secret.
                 return self.finish(response, etag_for(key, request), "miss")
         response[STATUS_HEADER] = "bypass"
@@ -240,16 +286,23 @@ class PageCacheMiddleware:
         return self.finish(self.stored_response(request, stored), etag, "hit")
 
     @staticmethod
-    def stored_response(request: HttpRequest, stored: StoredPage) -> HttpResponse:
-        slots = {
+    def slot_values(request: HttpRequest) -> dict[str, bytes]:
+        return {
             USER_SLOT: escape(request.user.get_username()).encode(),
             CSRF_SLOT: get_token(request).encode(),
         }
+
+    @staticmethod
+    def mark_gzipped(response: HttpResponse) -> None:
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves an encoded response alone
+        patch_vary_headers(response, ["Accept-Encoding"])
+
+    def stored_response(self, request: HttpRequest, stored: StoredPage) -> HttpResponse:
+        slots = self.slot_values(request)
         if not accepts_gzip(request):
             return HttpResponse(stored.fill(slots), content_type=stored.content_type)
         response = HttpResponse(stored.fill_gzipped(slots), content_type=stored.content_type)
-        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves an encoded response alone
-        patch_vary_headers(response, ["Accept-Encoding"])
+        self.mark_gzipped(response)
         return response
 
     @staticmethod

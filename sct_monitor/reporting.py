@@ -147,12 +147,13 @@ def build_report(period: Period, user) -> Report:
     """The period's report as ``user`` may read it; NotVisible when a board member may not."""
     staff = sees_drafts(user)
     returns = {r.month: r for r in MonthlyReturn.objects.filter(month__in=period.months)}
-    publications: dict[date, Publication] = {}
-    for publication in (
+    every_revision = list(
         Publication.objects.filter(month__in=period.months)
         .select_related("published_by")
         .order_by("month", "revision")
-    ):
+    )
+    publications: dict[date, Publication] = {}
+    for publication in every_revision:
         publications[publication.month] = publication  # the latest revision wins
     if not staff and not publications:
         raise NotVisible(f"{period.label} has not been published.")
@@ -169,7 +170,7 @@ def build_report(period: Period, user) -> Report:
     for section in sections:
         section.narrative = report.narratives.get(section.slug)
     report.sections = sorted(sections, key=lambda s: SECTION_ORDER.index(s.slug))
-    report.revisions = revisions_for(report)
+    report.revisions = revisions_for(report, every_revision)
     return report
 
 
@@ -187,13 +188,10 @@ def narratives_for(report: Report) -> dict[str, dict]:
     return publication.summary.get("narratives", {}).get(report.period.key, {})
 
 
-def revisions_for(report: Report) -> list[Revision]:
-    """Every correction published for the period's months, with the figures it revised."""
-    corrections = list(
-        Publication.objects.filter(month__in=report.period.months, revision__gt=1)
-        .select_related("published_by")
-        .order_by("month", "revision")
-    )
+def revisions_for(report: Report, every_revision: list[Publication]) -> list[Revision]:
+    """Every correction published for the period's months, with the figures it revised; from
+    the period's publications already read (each month's, in month and revision order)."""
+    corrections = [publication for publication in every_revision if publication.revision > 1]
     if not corrections:
         return []
     revised = PublishedValue.objects.filter(publication__in=corrections, revised=True).select_related(

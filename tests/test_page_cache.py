@@ -136,6 +136,25 @@ def test_a_stored_page_sent_gzipped_unzips_to_the_page(board):
     assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(plain.content)
 
 
+def test_a_page_rendered_afresh_is_sent_gzipped_as_a_stored_copy_is(board, settings):
+    zipped = board.get("/kpis/13/", HTTP_ACCEPT_ENCODING="gzip")
+    assert outcome(zipped) == "miss"
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    settings.PAGE_CACHE_ENABLED = False
+    rendered = board.get("/kpis/13/")
+    assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(rendered.content)
+
+
+def test_the_sign_out_token_on_a_page_rendered_afresh_and_gzipped_works():
+    client = signed_in("reader", "Board member", enforce_csrf_checks=True)
+    zipped = client.get(SCORECARD, HTTP_ACCEPT_ENCODING="gzip")
+    assert outcome(zipped) == "miss"
+    token = TOKEN.search(gzip.decompress(zipped.content)).group(1).decode()
+    signed_out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_download_is_never_stored(board):
     for _ in range(2):
         response = board.get(f"{SCORECARD}&format=csv")
@@ -211,3 +230,39 @@ def test_a_page_larger_than_the_limit_is_rendered_every_time(board, settings):
     assert [outcome(board.get(report)) for _ in range(2)] == ["bypass", "bypass"]
     settings.PAGE_CACHE_MAX_BYTES = size
     assert [outcome(board.get(report)) for _ in range(2)] == ["miss", "hit"]
+
+
+def fresh(user):
+    """The user as a new request reads it, with none of Django's caches on it."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("role", ["Board member", "Performance officer", "Administrator", None])
+def test_a_users_groups_and_permissions_read_in_one_statement_are_what_django_reads(
+    role, django_assert_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    from sct_monitor.page_cache import read_access
+    from sct_monitor.roles import role_of
+
+    user = make_user("someone", role)
+    user.user_permissions.add(Permission.objects.get(codename="view_target"))  # one of their own too
+    expected = (role_of(fresh(user)), fresh(user).get_all_permissions())
+    read = fresh(user)
+    with django_assert_num_queries(1):
+        read_access(read)
+        assert (role_of(read), read.get_all_permissions()) == expected
+
+
+def test_a_superuser_and_an_inactive_user_are_left_to_django(django_assert_num_queries):
+    from sct_monitor.page_cache import read_access
+
+    superuser = get_user_model().objects.create_superuser("root", password="a-long-test-password-1")
+    inactive = make_user("gone", "Board member")
+    inactive.is_active = False
+    with django_assert_num_queries(0):
+        read_access(superuser)
+        read_access(inactive)
+    assert not hasattr(superuser, "_perm_cache") and not hasattr(inactive, "_group_names")
+    assert fresh(superuser).has_perm("kpis.add_monthlyvalue")
