@@ -72,3 +72,11 @@ def test_values_inside_their_unit_pass(value, unit):
 )
 def test_money_is_written_in_whole_pounds_with_a_true_minus_sign(amount, expected):
     assert format_pounds(Decimal(amount)) == expected
+
+
+def test_a_value_formats_the_same_at_any_scale_and_each_unit_keeps_its_own_text():
+    assert format_value(Decimal("12.5"), "percentage", 1) == format_value(Decimal("12.5000"), "percentage", 1)
+    assert format_value(Decimal("12.5"), "percentage", 1) == "12.5%"
+    assert format_value(Decimal("12.5"), "rate", 1) == "12.5"  # not the percentage's text, remembered
+    assert format_value(Decimal("12.5"), "count", 1) == "13"
+    assert format_value(Decimal("12.5"), "percentage", 0) == "13%"
