@@ -20,11 +20,6 @@ from django.db import connection, models
 COPY_CHUNK_ROWS = 10_000
 
 
-def insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert ``rows`` (values in the order of ``columns``, as the database driver takes them)."""
-    insert_columns(cursor, table, columns, list(zip(*rows, strict=True)))
-
-
 def insert_columns(cursor, table: str, names: Sequence[str], columns: list[Sequence[Any]]) -> None:
     """Insert the rows whose values ``columns`` hold, a sequence of values for each of ``names``."""
     if not columns or not columns[0]:

@@ -77,12 +77,7 @@ def compare_in_python(
     position = {name: i for i, name in enumerate(compared)}
     every_field = set(compared) | set(key_fields)
     result = comparison.result
-    seen: set[tuple] = set()
-    for row in rows:
-        key = tuple(map(row.__getitem__, key_fields))
-        if key in seen:
-            raise ValueError(f"{model.__name__}: the key {key} appears twice")
-        seen.add(key)
+    for row, key in zip(rows, unique_keys(model, key_fields, rows), strict=True):
         current = held.get(key)
         if current is None:
             comparison.changes.append((CREATED, row))
