@@ -41,6 +41,7 @@ from kpis.models import (
     Suppression,
     Unit,
 )
+from sct_monitor.table_memo import remembered
 from sct_monitor.upsert import UpsertResult, upsert
 
 DERIVED_PREFIX = "DfE "  # the source of every comparator computed here starts with this
@@ -144,10 +145,23 @@ def indicator_facts(indicator_ids=None) -> dict[int, tuple[str, int, str]]:
 
 
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
-    """Every comparison for the indicators given (all when None): five queries."""
-    if indicator_ids is not None:
-        indicator_ids = list(indicator_ids)
-    facts = indicator_facts(indicator_ids)
+    """Every comparison for the indicators given (all when None), in indicator and date order:
+    two queries for the indicators' facts, and three more unless the DfE figures, neighbour
+    models and neighbours are unchanged since they were last compared (then none).
+
+    The result is shared between callers (``remembered``): read it, do not change it."""
+    ids = None if indicator_ids is None else tuple(sorted(set(indicator_ids)))
+    facts = indicator_facts(ids)
+    return compared(ids, today or timezone.localdate(), tuple(sorted(facts.items())))
+
+
+@remembered(reads_settings=("HOME_LA_CODE", "HOME_REGION", "SN_MODEL_RULE"))
+def compared(
+    indicator_ids: tuple[int, ...] | None, today: date, facts: tuple[tuple[int, tuple[str, int, str]], ...]
+) -> list[Comparison]:
+    """The comparisons of ``comparisons``, given the indicators' facts: it reads only the DfE
+    tables, so renaming an indicator or entering a month's figure leaves it remembered."""
+    facts = dict(facts)
     rows = AreaValue.objects.values_list(*HeldFigure._fields).order_by("indicator_id", "as_at")
     if indicator_ids is not None:
         rows = rows.filter(indicator_id__in=indicator_ids)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sct_monitor.periods import add_months
+from sct_monitor.table_memo import remembered
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,15 @@ def all_checks() -> list[Check]:
 
 
 def run_checks(today: date, months: Months = None) -> list[CheckResult]:
-    return [check(today, months) for check in all_checks()]
+    asked = None if months is None else tuple(sorted(set(months)))
+    return [checked(check, today, asked) for check in all_checks()]
+
+
+@remembered
+def checked(check: Check, today: date, months: tuple[date, ...] | None) -> CheckResult:
+    """One check's result, kept while the tables it read are unchanged: after a write, only the
+    checks that read the written table run again. Its result is shared; no caller changes it."""
+    return check(today, months)
 
 
 def findings_for_months(results: list[CheckResult], months: list[date]) -> list[tuple[CheckResult, Finding]]:

@@ -12,7 +12,7 @@ N, which is what makes a cache keyed on it safe when several app servers share t
 from django.apps import apps
 from django.db import connection, connections
 
-from sct_monitor.models import DataVersion
+from sct_monitor.models import DataVersion, TableVersion
 
 # Tables whose writes can change what a page shows: every table of the data apps and of this
 # app (reports' narrative, import logs); the users whose names pages print; and the groups and
@@ -38,9 +38,16 @@ def watched_tables() -> list[str]:
         model._meta.db_table
         for app in WATCHED_APPS
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model is not DataVersion
+        if model._meta.managed and not model._meta.proxy and model not in (DataVersion, TableVersion)
     }
     return sorted(tables | set(WATCHED_EXTRA_TABLES))
+
+
+def table_versions() -> dict[str, str]:
+    """Each watched table's version, as ``number@stamp``, read in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, number, stamp FROM {TableVersion._meta.db_table}")
+        return {name: f"{number}@{stamp}" for name, number, stamp in cursor.fetchall()}
 
 
 def current_version() -> str | None:
@@ -54,13 +61,20 @@ def current_version() -> str | None:
     return f"{row[0]}@{row[1]}" if row else None
 
 
-def postgresql_statements(tables: list[str]) -> list[str]:
-    version_table = DataVersion._meta.db_table
+def postgresql_statements(tables: list[str], with_tables: bool = True) -> list[str]:
+    version_table, versions_table = DataVersion._meta.db_table, TableVersion._meta.db_table
+    per_table = (
+        f"UPDATE {versions_table} SET number = number + 1, stamp = clock_timestamp()::text "
+        "WHERE name = TG_TABLE_NAME;"
+        if with_tables
+        else ""
+    )
     statements = [
         f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE {version_table} SET number = number + 1, stamp = clock_timestamp()::text
             WHERE id = {VERSION_ROW};
+            {per_table}
             RETURN NULL;
         END $$"""
     ]
@@ -74,8 +88,11 @@ def postgresql_statements(tables: list[str]) -> list[str]:
     return statements
 
 
-def sqlite_statements(tables: list[str]) -> list[str]:
-    version_table = DataVersion._meta.db_table
+def sqlite_statements(tables: list[str], with_tables: bool = True) -> list[str]:
+    version_table, versions_table = DataVersion._meta.db_table, TableVersion._meta.db_table
+    # SQLite's clock counts milliseconds; the random part keeps two writes within one apart (a
+    # restored number written again in the same millisecond).
+    stamp = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '.' || (abs(random()) % 1000000000)"
     statements = []
     for table in tables:
         columns = WATCHED_COLUMNS.get(table)
@@ -85,11 +102,15 @@ def sqlite_statements(tables: list[str]) -> list[str]:
             statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
             statements.append(
                 f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" '
-                f"BEGIN UPDATE {version_table} SET number = number + 1, "
-                # SQLite's clock counts milliseconds; the random part keeps two writes within one
-                # apart (a restored number written again in the same millisecond).
-                f"stamp = strftime('%Y-%m-%d %H:%M:%f', 'now') || '.' || (abs(random()) % 1000000000) "
-                f"WHERE id = {VERSION_ROW}; END"
+                f"BEGIN UPDATE {version_table} SET number = number + 1, stamp = {stamp} "
+                f"WHERE id = {VERSION_ROW}; "
+                + (
+                    f"UPDATE {versions_table} SET number = number + 1, stamp = {stamp} "
+                    f"WHERE name = '{table}'; "
+                    if with_tables
+                    else ""
+                )
+                + "END"
             )
     return statements
 
@@ -104,16 +125,26 @@ def install_triggers(using: str = "default") -> int:
     if DataVersion._meta.db_table not in existing:
         return 0
     tables = [table for table in watched_tables() if table in existing]
+    # Migrated back before the table versions' table: triggers that do not write it.
+    with_tables = TableVersion._meta.db_table in existing
     if conn.vendor == "postgresql":
-        statements = postgresql_statements(tables)
+        statements = postgresql_statements(tables, with_tables)
     elif conn.vendor == "sqlite":
-        statements = sqlite_statements(tables)
+        statements = sqlite_statements(tables, with_tables)
     else:
         raise NotImplementedError(f"no data-version triggers for {conn.vendor}")
     with conn.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
     DataVersion.objects.using(using).get_or_create(pk=VERSION_ROW)
+    if with_tables:
+        from sct_monitor.table_memo import new_stamp
+
+        # A table's row must exist for its writes to be counted: one missing (a flushed test
+        # database, before this runs again) makes what read that table unrememberable, not stale.
+        TableVersion.objects.using(using).bulk_create(
+            [TableVersion(name=table, stamp=new_stamp()) for table in tables], ignore_conflicts=True
+        )
     return len(tables)
 
 

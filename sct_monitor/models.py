@@ -136,3 +136,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.number}"
+
+
+class TableVersion(models.Model):
+    """How many writing statements each watched table has had: the same triggers that advance
+    the data version advance its table's row too, in the writing transaction.
+
+    What is remembered because of what it read (``sct_monitor.table_memo``) is kept while the
+    tables it read are unchanged, so a write to one table leaves results read from others alone.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    number = models.BigIntegerField(default=0)
+    # As DataVersion's: a restored backup sets numbers back, but never to a (number, stamp) seen.
+    stamp = models.CharField(max_length=40, default="")
+
+    class Meta:
+        verbose_name = "table version"
+
+    def __str__(self) -> str:
+        return f"{self.name} version {self.number}"

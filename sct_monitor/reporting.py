@@ -7,10 +7,11 @@ Each app owns its section builders (``kpis.report``, ``audits.report``, ``financ
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,6 +19,7 @@ from kpis.models import MonthlyReturn, MonthlyValue, Publication, PublishedValue
 from kpis.visibility import sees_drafts
 from sct_monitor.models import NarrativeSection, ReportNarrative
 from sct_monitor.periods import Period
+from sct_monitor.table_memo import remembered
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Section:
     context: dict = field(default_factory=dict)
     tables: list[ExportTable] = field(default_factory=list)
     narrative: dict | None = None  # {"text": ..., "source": ...} written for this section
+    html: str = ""  # the section's body, already rendered (sections_of_period); else its template's
 
     @property
     def heading(self) -> str:
@@ -137,6 +140,55 @@ def section_builders() -> list[SectionBuilder]:
     return [indicator_sections, audit_sections, finance_sections, check_sections]
 
 
+def period_only_builders() -> set[SectionBuilder]:
+    """The builders whose sections depend on the period alone, whoever reads them (no figure of
+    theirs is provisional): built and rendered once while the tables they read are unchanged."""
+    from audits.report import sections as audit_sections
+    from finance.report import sections as finance_sections
+
+    return {audit_sections, finance_sections}
+
+
+@dataclass(frozen=True)
+class PeriodOnly:
+    """What a period-only builder and its templates are given in place of the report."""
+
+    period: Period
+
+
+@dataclass(frozen=True)
+class Narrated:
+    """What a section's template asks of the section: whether a narrative is shown above it."""
+
+    narrative: bool
+
+
+@remembered
+def sections_of_period(
+    build: SectionBuilder, period_key: str, narrated: frozenset[str]
+) -> tuple[Section, ...]:
+    """``build``'s sections for the period, each with its body rendered (``narrated``: the slugs
+    shown with a narrative, which their templates word around). Shared: copy before changing."""
+    stand_in = PeriodOnly(Period.from_key(period_key))
+    sections = build(stand_in)
+    for section in sections:
+        context = {"data": section.context, "report": stand_in, "section": Narrated(section.slug in narrated)}
+        section.html = render_to_string(section.template, context)
+    return tuple(sections)
+
+
+def built_sections(report: Report) -> list[Section]:
+    period_only = period_only_builders()
+    narrated = frozenset(slug for slug, narrative in report.narratives.items() if narrative)
+    sections = []
+    for build in section_builders():
+        if build in period_only:
+            sections += [replace(s) for s in sections_of_period(build, report.period.key, narrated)]
+        else:
+            sections += build(report)
+    return sections
+
+
 SECTION_ORDER = [
     "summary", "indicators", "failures", "action_plans", "rectification_plans", "audits", "surveys",
     "inspections", "complaints", "finance", "workforce", "data_quality",
@@ -166,7 +218,7 @@ def build_report(period: Period, user) -> Report:
         raise NotVisible(f"There is nothing for {period.label} yet.")
     report = Report(period, user, staff, returns, publications)
     report.narratives = narratives_for(report)
-    sections = [section for build in section_builders() for section in build(report)]
+    sections = built_sections(report)
     for section in sections:
         section.narrative = report.narratives.get(section.slug)
     report.sections = sorted(sections, key=lambda s: SECTION_ORDER.index(s.slug))

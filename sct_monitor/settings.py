@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "sct_monitor.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Results remembered on the versions of the tables they read: those versions are read once
+    # per request, and again after the request writes.
+    "sct_monitor.table_memo.TableMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # CsrfViewMiddleware reads request.POST in process_view, which runs after every middleware's

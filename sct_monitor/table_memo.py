@@ -1,0 +1,190 @@
+"""Results remembered for as long as the tables they were read from are unchanged.
+
+A page after a write is rendered afresh, but most of what it shows did not read the table that was
+written: the audit checks do not change when an indicator is renamed, nor the DfE rankings when a
+month's figure is entered. A function decorated with ``remembered`` keeps its result in this
+process together with the version of every table its queries named (``TableVersion``, advanced by
+the data-version triggers in the writing transaction), and gives it again while each of those
+tables is at that version.
+
+What a call read is taken from the SQL it ran, not declared, so no function can forget a table.
+A call whose SQL names a table whose writes are not counted, or that writes anything, is not
+remembered. Remembered results are shared between requests: they must be plain data that no
+caller changes, and the function must depend only on its arguments and the database (today's
+date is passed in, never read inside).
+
+The versions are read once per request (one query), and again after anything in the request
+writes; outside a request (commands, tests) they are read for every call. Several app servers
+are safe for the reason the page cache is: the versions live in the shared database.
+"""
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from sct_monitor.models import TableVersion
+
+# The tables a statement reads: the names after FROM and JOIN, quoted as Django writes them or
+# bare as hand-written SQL has them. Anything else there (a function, a column of EXTRACT's)
+# is not a watched table, so it makes the call unrememberable rather than wrongly remembered.
+TABLE_NAMED = re.compile(
+    r'\b(?:FROM|JOIN)\s+(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\())', re.IGNORECASE
+)
+WRITES = re.compile(
+    r"^\s*(?:INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COPY|SAVEPOINT|RELEASE|ROLLBACK)\b",
+    re.IGNORECASE,
+)
+ENTRIES = 512
+
+_state = threading.local()
+
+
+@dataclass(frozen=True)
+class Entry:
+    versions: tuple[tuple[str, str], ...]  # (table, version) of every table the call read
+    result: Any
+
+
+@dataclass
+class Frame:
+    """What a call being computed has read so far."""
+
+    tables: set[str] = field(default_factory=set)
+    rememberable: bool = True
+
+
+_watched: frozenset[str] | None = None
+
+
+def watched() -> frozenset[str]:
+    global _watched
+    if _watched is None:
+        from sct_monitor.data_version import watched_tables
+
+        _watched = frozenset(watched_tables())
+    return _watched
+
+
+def tables_read(sql: str) -> tuple[set[str], bool]:
+    """The tables ``sql`` names, and whether a call that ran it may be remembered (the versions'
+    own table, read by a call within a call, counts as neither)."""
+    if WRITES.match(sql):
+        return set(), False
+    named = {quoted or bare for quoted, bare in TABLE_NAMED.findall(sql)} - {TableVersion._meta.db_table}
+    return named, named <= watched()
+
+
+def frames() -> list[Frame]:
+    if not hasattr(_state, "frames"):
+        _state.frames = []
+    return _state.frames
+
+
+def record(execute, sql, params, many, context):
+    named, rememberable = tables_read(sql)
+    for frame in frames():
+        frame.tables |= named
+        frame.rememberable = frame.rememberable and rememberable
+    return execute(sql, params, many, context)
+
+
+def current_versions() -> dict[str, str]:
+    snapshot = getattr(_state, "snapshot", None)
+    if snapshot is not None:
+        return snapshot
+    from sct_monitor.data_version import table_versions
+
+    versions = table_versions()
+    if getattr(_state, "in_request", False):
+        _state.snapshot = versions
+    return versions
+
+
+def forget_snapshot() -> None:
+    _state.snapshot = None
+
+
+_store: dict[tuple, Entry] = {}
+
+
+def clear() -> None:
+    """Forget every remembered result (tests that compare a remembered result with a fresh one)."""
+    _store.clear()
+
+
+def remembered(function: Callable | None = None, *, reads_settings: tuple[str, ...] = ()) -> Callable:
+    """``function``'s results, remembered per arguments (and the values of the settings named in
+    ``reads_settings``, which tests and deployments change) while the tables it read are unchanged.
+
+    Its arguments must be hashable (pass tuples, not lists)."""
+    if function is None:
+        return lambda function: remembered(function, reads_settings=reads_settings)
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        configured = tuple(getattr(settings, setting) for setting in reads_settings)
+        key = (name, args, tuple(sorted(kwargs.items())), configured)
+        hash(key)  # a list given as an argument fails here, not after the work is done
+        versions = current_versions()
+        entry = _store.get(key)
+        if entry is not None and all(versions.get(table) == version for table, version in entry.versions):
+            for frame in frames():  # a call remembering this one read these tables too
+                frame.tables.update(table for table, _ in entry.versions)
+            return entry.result
+        frame = Frame()
+        outermost = not frames()
+        frames().append(frame)
+        try:
+            if outermost:
+                with connection.execute_wrapper(record):
+                    result = function(*args, **kwargs)
+            else:
+                result = function(*args, **kwargs)
+        finally:
+            frames().pop()
+        for outer in frames():
+            outer.tables |= frame.tables
+            outer.rememberable = outer.rememberable and frame.rememberable
+        if frame.rememberable and all(table in versions for table in frame.tables):
+            if len(_store) >= ENTRIES:
+                _store.clear()
+            _store[key] = Entry(tuple(sorted((table, versions[table]) for table in frame.tables)), result)
+        return result
+
+    wrapper.uncached = function
+    return wrapper
+
+
+def watch_writes(execute, sql, params, many, context):
+    """For a request's length: a write makes the next remembered call read the versions again."""
+    if WRITES.match(sql):
+        forget_snapshot()
+    return execute(sql, params, many, context)
+
+
+class TableMemoMiddleware:
+    """Scopes the versions read to one request, and forgets them when the request writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _state.in_request, _state.snapshot = True, None
+        try:
+            with connection.execute_wrapper(watch_writes):
+                return self.get_response(request)
+        finally:
+            _state.in_request, _state.snapshot = False, None
+
+
+def new_stamp() -> str:
+    """A stamp for a table's row when it is first made: never one an earlier row had."""
+    return uuid.uuid4().hex
