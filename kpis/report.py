@@ -31,6 +31,7 @@ from kpis.templatetags.kpi_status import rag_tag
 from kpis.visibility import visible_values
 from sct_monitor.periods import Period
 from sct_monitor.reporting import ExportTable, Report, Section
+from sct_monitor.table_memo import remembered
 
 UNIT_WORDS = {
     Unit.PERCENTAGE: "%",
@@ -428,16 +429,27 @@ def sections(report: Report) -> list[Section]:
 
 def overview_month(user) -> tuple[Period | None, list]:
     """The latest published month with figures for most contract indicators (for the overview)."""
-    contract = Indicator.objects.filter(category=Category.CONTRACT_KPI, active=True)
-    total = contract.count()
-    # Counted by the database: a row a month, not a row a figure.
-    counts = dict(
-        PublishedValue.objects.filter(is_current=True, indicator__in=contract, value__isnull=False)
+    contract = tuple(
+        Indicator.objects.filter(category=Category.CONTRACT_KPI, active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    total = len(contract)
+    counts = published_figures_by_month(contract)
+    months = sorted(counts, reverse=True)
+    chosen = next((m for m in months if counts[m] * 2 >= total), months[0] if months else None)
+    return (Period.month(chosen) if chosen else None), [(m, counts[m]) for m in months]
+
+
+@remembered
+def published_figures_by_month(indicator_ids: tuple[int, ...]) -> dict[date, int]:
+    """How many of the indicators have a published figure each month, counted by the database (a
+    row a month, not a row a figure) over the published figures alone: renaming an indicator
+    leaves it remembered. Shared: read it, do not change it."""
+    return dict(
+        PublishedValue.objects.filter(is_current=True, indicator_id__in=indicator_ids, value__isnull=False)
         .order_by()
         .values("month")
         .annotate(figures=Count("pk"))
         .values_list("month", "figures")
     )
-    months = sorted(counts, reverse=True)
-    chosen = next((m for m in months if counts[m] * 2 >= total), months[0] if months else None)
-    return (Period.month(chosen) if chosen else None), [(m, counts[m]) for m in months]

@@ -47,6 +47,8 @@ from kpis.status import (
     status_of,
     trajectory_point,
 )
+from kpis.visibility import values_of_kind
+from sct_monitor.table_memo import remembered
 
 SPARKLINE_MONTHS = 12
 COMPARATORS = (
@@ -566,12 +568,23 @@ class MonthCoverage:
         return f"{month_label(self.month)} ({self.indicators} {noun})"
 
 
-def month_coverage(values: QuerySet) -> list[MonthCoverage]:
-    """Every month with data, latest first, with how many active indicators it covers."""
+def month_coverage(kind: str) -> list[MonthCoverage]:
+    """Every month with data among the figures of ``kind`` (``visibility.values_kind``), latest
+    first, with how many active indicators it covers: one query for the active indicators, and
+    the count only after the figures or the active set changed."""
+    active = tuple(Indicator.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
+    return covered_months(kind, active)
+
+
+@remembered
+def covered_months(kind: str, indicator_ids: tuple[int, ...]) -> list[MonthCoverage]:
+    """Counted over the figures' own table (the indicators given, not joined): renaming an
+    indicator leaves it remembered. Shared: read it, do not change it."""
     rows = (
-        values.filter(indicator__active=True)
+        values_of_kind(kind)
+        .filter(indicator_id__in=indicator_ids)
         .values("month")
-        .annotate(indicators=Count("indicator", distinct=True))
+        .annotate(indicators=Count("indicator_id", distinct=True))
         .order_by("-month")
     )
     return [MonthCoverage(row["month"], row["indicators"]) for row in rows]

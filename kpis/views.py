@@ -33,7 +33,7 @@ from kpis.scorecard import (
 from kpis.series import IndicatorSeries
 from kpis.tables import ScorecardTable, scorecard_export
 from kpis.targets import judgement_in_words
-from kpis.visibility import sees_drafts, visible_values
+from kpis.visibility import sees_drafts, values_kind, visible_values
 from sct_monitor.exports import csv_response, xlsx_response
 from sct_monitor.models import ImportLog
 
@@ -61,7 +61,7 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         values = visible_values(request.user)
-        coverage = month_coverage(values)
+        coverage = month_coverage(values_kind(request.user))
         current, month_error = chosen_month(request.GET.get("month", ""), coverage)
         filterset = ScorecardFilterSet(request.GET, queryset=Indicator.objects.filter(active=True))
         indicators = filterset.qs.order_by("display_order", "code")

@@ -16,7 +16,19 @@ def sees_drafts(user) -> bool:
 
 
 def visible_values(user) -> QuerySet:
-    if sees_drafts(user):
+    return values_of_kind(values_kind(user))
+
+
+WORKING, PUBLISHED = "working", "published"
+
+
+def values_kind(user) -> str:
+    """Which figures the user reads, as a name that a remembered result can be keyed on."""
+    return WORKING if sees_drafts(user) else PUBLISHED
+
+
+def values_of_kind(kind: str) -> QuerySet:
+    if kind == WORKING:
         return MonthlyValue.objects.all()
     return PublishedValue.objects.filter(is_current=True)
 

@@ -75,3 +75,23 @@ def test_the_overview_says_when_no_contract_kpi_could_be_rated(board_client):
     text = board_client.get("/").content.decode()
     assert "None of the 15 contract KPIs with a figure could be rated" in text
     assert "does not mean on track" in text
+
+
+def test_the_charted_rows_are_red_then_worsening_then_contract_kpis_with_a_figure_each_once():
+    from types import SimpleNamespace
+
+    from sct_monitor.views import headline_rows
+
+    red, worsening_red, worsening, contract, contract_without = (
+        SimpleNamespace(value=1),
+        SimpleNamespace(value=2),
+        SimpleNamespace(value=3),
+        SimpleNamespace(value=4),
+        SimpleNamespace(value=None),
+    )
+    summary = SimpleNamespace(
+        red=[red, worsening_red],
+        worsening=[worsening_red, worsening],
+        contract=[contract_without, red, contract, worsening],
+    )
+    assert headline_rows(summary) == [red, worsening_red, worsening, contract]
