@@ -508,19 +508,24 @@ class ScorecardData:
             ),
             on_three_months=change_on_three_month_average(number, previous_three, indicator.polarity, band),
             comparators=comparators,
-            trend=[
-                (m, self.number(indicator, m))
-                for m in (add_months(month, -k) for k in range(SPARKLINE_MONTHS - 1, -1, -1))
-                if indicator.reports_in(m)
-            ]
-            if with_trend
-            else [],
+            trend=self.trend(indicator, month) if with_trend else [],
             judgement_note=judgement_note(status, live) if snapshot else "",
             previous_value=previous_three[0],
             figure_revised=figure_revised(snapshot),
             revision_note=revision_note(snapshot, indicator) if snapshot else "",
             reports=reports,
         )
+
+    def trend(self, indicator: Indicator, month: date) -> list[tuple[date, Decimal | None]]:
+        """The sparkline's (month, figure) for the months to ``month`` the indicator reports in."""
+        window = (
+            self.window
+            if month == self.month
+            else [add_months(month, -k) for k in range(SPARKLINE_MONTHS - 1, -1, -1)]
+        )
+        pk, get = indicator.pk, self.values.get
+        months = window if not indicator.is_quarterly else [m for m in window if indicator.reports_in(m)]
+        return [(m, row.value if (row := get((pk, m))) else None) for m in months]
 
     def months_before(self, month: date, step: int) -> list[date]:
         """The three periods (months, or quarters for ``step`` 3) before ``month``, latest first;
