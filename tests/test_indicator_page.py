@@ -59,3 +59,62 @@ def test_the_plotly_library_is_a_local_static_file_not_inlined(board_client):
 
 def test_an_unknown_indicator_is_404(board_client):
     assert board_client.get("/kpis/NOPE/").status_code == 404
+
+
+# The indicator page's table of months as the template wrote it before ``series_rows`` built it.
+TEMPLATE_LOOP = """{% load kpi_format kpi_status %}{% for point in series.months reversed %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header">{{ point.month|as_month }}</th>
+      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">{% if point.value is not None %}{{ point.value|indicator_value:indicator }}{% if point.provisional %} <strong class="govuk-tag govuk-tag--blue">Provisional</strong>{% endif %}{% elif point.row %}Missing: {{ point.row.get_missing_reason_display|lower }}{% else %}No value{% endif %}{% if point.figure_revised %} <strong class="govuk-tag govuk-tag--purple">Revised</strong>{% endif %}</td>
+      <td class="govuk-table__cell" data-label="Status">{% status_tag point.status %}{% if point.judgement_note %}<br><span class="govuk-body-s">{{ point.judgement_note }}</span>{% endif %}</td>
+      <td class="govuk-table__cell" data-label="Commentary">{{ point.row.commentary|default:"" }}{% if point.revision_note %}<p class="govuk-body-s app-revision-note">{{ point.revision_note }}</p>{% endif %}</td>
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("username", ["board", "officer"])
+def test_the_table_of_months_reads_as_the_template_wrote_it_for_drafts_gaps_and_corrections(username):
+    from datetime import date
+
+    from django.template import Context, Template
+
+    from kpis.models import Indicator, MissingReason, MonthlyValue, Target
+    from kpis.series import IndicatorSeries
+    from kpis.templatetags.kpi_status import series_rows
+    from kpis.visibility import visible_values
+    from sct_monitor.importing.engine import apply_import
+    from tests.conftest import make_user
+
+    indicator = Indicator.objects.get(code="14")
+    admin = make_user("admin-rows", "Administrator")
+    plan, _ = apply_import(
+        "kpi-long",
+        "fix.csv",
+        b"indicator_code,month,value\n14,2022-06,19.71\n",
+        admin,
+        override_published=True,
+    )
+    assert plan.ok
+    Target.objects.create(indicator=indicator, financial_year=2022, value=5)  # a judgement note
+    MonthlyValue.objects.create(
+        indicator=indicator, month=date(2022, 7, 1), value=20, commentary="<b>A & B</b>"
+    )
+    MonthlyValue.objects.create(
+        indicator=indicator, month=date(2022, 8, 1), value=None, missing_reason=MissingReason.choices[0][0]
+    )
+    user = make_user(f"{username}-rows", "Board member" if username == "board" else "Performance officer")
+    series = IndicatorSeries(indicator, visible_values(user), None)
+    expected = Template(TEMPLATE_LOOP).render(Context({"series": series, "indicator": indicator}))
+    rendered = series_rows(series, indicator)
+    assert rendered == expected
+    if username == "officer":
+        assert (
+            "Provisional" in rendered
+            and "Missing: " in rendered
+            and "&lt;b&gt;A &amp; B&lt;/b&gt;" in rendered
+        )
+    assert (
+        "Revised" in rendered
+        and "app-revision-note" in rendered
+        and '<br><span class="govuk-body-s">' in rendered
+    )

@@ -88,3 +88,41 @@ def sparkline(trend: list[tuple], indicator, width: int = 96, height: int = 24) 
 @register.simple_tag
 def rag_tag(rag: Rag) -> str:
     return RAG_TAGS[rag]
+
+
+PROVISIONAL_TAG = ' <strong class="govuk-tag govuk-tag--blue">Provisional</strong>'
+REVISED_TAG = ' <strong class="govuk-tag govuk-tag--purple">Revised</strong>'
+
+
+@register.simple_tag
+def series_rows(series, indicator) -> str:
+    """The indicator page's table of months, latest first, built as strings: a page of 120 months
+    spent most of its time in the template engine, a row at a time."""
+    escape = conditional_escape
+    rows = []
+    for point in reversed(series.months):
+        if point.value is not None:
+            value = escape(format_value(point.value, indicator.unit, indicator.decimal_places))
+            if point.provisional:
+                value += PROVISIONAL_TAG
+        elif point.row:
+            value = "Missing: " + escape(point.row.get_missing_reason_display().lower())
+        else:
+            value = "No value"
+        if point.figure_revised:
+            value += REVISED_TAG
+        status = status_tag(point.status)
+        if point.judgement_note:
+            status += f'<br><span class="govuk-body-s">{escape(point.judgement_note)}</span>'
+        commentary = escape(point.row.commentary or "") if point.row else ""
+        if point.revision_note:
+            commentary += f'<p class="govuk-body-s app-revision-note">{escape(point.revision_note)}</p>'
+        rows.append(
+            '\n    <tr class="govuk-table__row">'
+            f'\n      <th scope="row" class="govuk-table__header">{escape(month_label(point.month))}</th>'
+            f'\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">{value}</td>'
+            f'\n      <td class="govuk-table__cell" data-label="Status">{status}</td>'
+            f'\n      <td class="govuk-table__cell" data-label="Commentary">{commentary}</td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(rows))
