@@ -69,7 +69,7 @@ TEMPLATE_LOOP = """{% load kpi_format kpi_status %}{% for point in series.months
       <td class="govuk-table__cell" data-label="Status">{% status_tag point.status %}{% if point.judgement_note %}<br><span class="govuk-body-s">{{ point.judgement_note }}</span>{% endif %}</td>
       <td class="govuk-table__cell" data-label="Commentary">{{ point.row.commentary|default:"" }}{% if point.revision_note %}<p class="govuk-body-s app-revision-note">{{ point.revision_note }}</p>{% endif %}</td>
     </tr>
-  {% endfor %}"""
+  {% endfor %}"""  # noqa: E501
 
 
 @pytest.mark.parametrize("username", ["board", "officer"])

@@ -120,7 +120,8 @@ def series_rows(series, indicator) -> str:
         rows.append(
             '\n    <tr class="govuk-table__row">'
             f'\n      <th scope="row" class="govuk-table__header">{escape(month_label(point.month))}</th>'
-            f'\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">{value}</td>'
+            '\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">'
+            f"{value}</td>"
             f'\n      <td class="govuk-table__cell" data-label="Status">{status}</td>'
             f'\n      <td class="govuk-table__cell" data-label="Commentary">{commentary}</td>'
             "\n    </tr>\n  "
