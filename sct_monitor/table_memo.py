@@ -21,13 +21,14 @@ are safe for the reason the page cache is: the versions live in the shared datab
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 
 from sct_monitor.models import TableVersion
 
@@ -41,7 +42,7 @@ WRITES = re.compile(
     r"^\s*(?:INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|COPY|SAVEPOINT|RELEASE|ROLLBACK)\b",
     re.IGNORECASE,
 )
-ENTRIES = 512
+ENTRIES = 256  # per worker; the largest kept, a report's rendered sections, is tens of KB
 
 _state = threading.local()
 
@@ -150,6 +151,11 @@ def remembered(function: Callable | None = None, *, reads_settings: tuple[str, .
                 result = function(*args, **kwargs)
         finally:
             frames().pop()
+        if isinstance(result, QuerySet | Iterator):
+            # Read later, outside the call, its queries would be recorded by nobody.
+            raise TypeError(
+                f"{name} returned {type(result).__name__}: a remembered result must be read already"
+            )
         for outer in frames():
             outer.tables |= frame.tables
             outer.rememberable = outer.rememberable and frame.rememberable

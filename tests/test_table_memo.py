@@ -43,6 +43,16 @@ def titles_and_returns(codes: tuple[str, ...]) -> tuple[list[str], int]:
     return indicator_titles(codes), AuditReturn.objects.count()
 
 
+@remembered
+def lazy_titles():
+    return Indicator.objects.values_list("title", flat=True)
+
+
+@remembered
+def titles_one_by_one():
+    yield from Indicator.objects.values_list("title", flat=True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh():
     table_memo.clear()
@@ -85,6 +95,12 @@ def test_a_list_argument_is_refused_before_any_work():
     with pytest.raises(TypeError):
         indicator_titles(["13"])
     assert calls == []
+
+
+@pytest.mark.parametrize("function", [lazy_titles, titles_one_by_one])
+def test_a_result_still_to_be_read_is_refused(function):
+    with pytest.raises(TypeError, match="must be read already"):
+        function()
 
 
 def test_a_call_reading_a_table_whose_writes_are_not_counted_is_never_remembered():
