@@ -127,3 +127,11 @@ def series_rows(series, indicator) -> str:
             "\n    </tr>\n  "
         )
     return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def indicator_article(row, period, pdf=False) -> str:
+    """A report's article for one indicator (``kpis.report_articles``)."""
+    from kpis.report_articles import indicator_article as article
+
+    return article(row, period, bool(pdf))

@@ -1,0 +1,119 @@
+"""A report's indicator articles, built as strings, read exactly as the template wrote them."""
+
+from datetime import date
+
+import pytest
+from django.template import Context, Template
+
+from kpis.models import Indicator, MonthlyValue, Target
+from kpis.report import PeriodIndicators
+from kpis.report_articles import indicator_article
+from sct_monitor.periods import Period
+from sct_monitor.reporting import Report
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+# The article as ``reports/section_indicators.html`` wrote it before ``indicator_article``.
+TEMPLATE = """{% load kpi_status kpi_format report_text %}<article class="app-report-indicator" id="indicator-{{ row.indicator.code }}" aria-labelledby="indicator-heading-{{ row.indicator.code }}">
+  <h4 class="govuk-heading-s" id="indicator-heading-{{ row.indicator.code }}">{{ row.indicator.code }}: {{ row.indicator.title }}</h4>
+  <dl class="govuk-summary-list app-report-facts">
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Actual{% if report.period.kind == "quarter" %} ({{ row.month|date:"F Y" }}){% endif %}</dt><dd class="govuk-summary-list__value">{% if row.value is not None %}{{ row.value_text }}{% else %}{{ row.missing_reason|default:"No value" }}{% endif %}{% if row.provisional %} <strong class="govuk-tag govuk-tag--blue">Provisional</strong>{% endif %}{% if row.trend_text %}; over the quarter {{ row.trend_text }}{% endif %}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt><dd class="govuk-summary-list__value">{% status_tag row.status %}{% if row.red_run > 1 %} <span class="govuk-body-s">{{ row.red_run_text }}</span>{% endif %}{% if row.judgement_note %}<span class="app-judgement-note">{{ row.judgement_note }}</span>{% endif %}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Target</dt><dd class="govuk-summary-list__value">{{ row.target_text|default:"No target" }}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Change</dt><dd class="govuk-summary-list__value">On last {{ row.change_word }}: {{ row.on_last }}<br>On the average of the three {{ row.change_word }}s before: {{ row.on_three }}</dd></div>
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Compared with</dt><dd class="govuk-summary-list__value">{% if row.has_comparators %}{% for comparator in row.comparators %}{% if comparator.value is not None %}{{ comparator.name }} average {{ comparator.text }}{% if comparator.judgement %} ({{ comparator.judgement }}){% endif %}{% if not forloop.last %}; {% endif %}{% endif %}{% endfor %}{% else %}No comparator figures cover this {{ row.indicator.period_word }}{% endif %}</dd></div>
+  </dl>
+  {% if row.revision_note %}<p class="govuk-body app-revision-note">{% if row.figure_revised %}<strong class="govuk-tag govuk-tag--purple">Revised</strong> {% endif %}{{ row.revision_note }}</p>{% endif %}
+  <div class="app-report-commentary">
+    <h5 class="govuk-heading-s">Commentary</h5>
+    {% if row.commentary %}{{ row.commentary|as_paragraphs }}{% else %}<p class="govuk-body app-muted">No commentary{% if row.status.rag == "red" %} was given, though it is Red{% endif %}.</p>{% endif %}
+  </div>
+  {% with chart=row.chart %}{% if chart %}
+  <figure class="app-report-chart">
+    {{ chart }}
+    <figcaption class="govuk-body-s">{{ row.indicator.title }}, the 12 months to {{ report.period.end|date:"F Y" }}. The markers' shapes give the status (cross Red, diamond Amber, circle Green, square no status); the dashed line is the target. The table gives the same figures.</figcaption>
+  </figure>
+  {% if pdf %}
+  <table class="app-report-chart-row">
+    <caption class="govuk-visually-hidden">{{ row.indicator.code }} by {{ row.indicator.period_word }}, the chart's figures</caption>
+    <thead><tr><th scope="col">{{ row.indicator.period_word|capfirst }}</th>{% for point in row.points %}<th scope="col">{{ point.month|date:"M y" }}</th>{% endfor %}</tr></thead>
+    <tbody><tr><th scope="row">Value</th>{% for point in row.points %}<td>{{ point.value|indicator_value:row.indicator|default:"–" }}</td>{% endfor %}</tr>
+    <tr><th scope="row">Status</th>{% for point in row.points %}<td>{% if point.value is not None %}{{ point.rag.label }}{% endif %}</td>{% endfor %}</tr></tbody>
+  </table>
+  {% else %}
+  <details class="govuk-details app-report-chart-details">
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">The chart's figures as a table</span></summary>
+    <div class="govuk-details__text">
+  <table class="govuk-table app-table--compact app-report-chart-table">
+    <caption class="govuk-table__caption govuk-table__caption--s">{{ row.indicator.code }} by {{ row.indicator.period_word }}, the chart's figures</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">{{ row.indicator.period_word|capfirst }}</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">Value</th><th scope="col" class="govuk-table__header">Status</th></tr></thead>
+    <tbody class="govuk-table__body">{{ row.chart_table_rows }}</tbody>
+  </table>
+    </div>
+  </details>
+  {% endif %}
+  {% endif %}{% endwith %}
+</article>"""  # noqa: E501
+
+
+def rows_of(period: Period, user):
+    report = Report(period, user, False, {}, {})
+    return PeriodIndicators(report).rows
+
+
+@pytest.mark.parametrize("role", ["Board member", "Performance officer"])
+@pytest.mark.parametrize("key", ["2022-06", "2018-19-q3", "2022-23-q4", "2022-03"])
+@pytest.mark.parametrize("pdf", [False, True])
+def test_each_article_reads_as_the_template_wrote_it(role, key, pdf):
+    period = Period.from_key(key)
+    user = make_user(f"reader-{role[:5]}", role)
+    rows = rows_of(period, user)
+    assert rows
+    template = Template(TEMPLATE)
+    for row in rows:
+        expected = template.render(Context({"row": row, "report": {"period": period}, "pdf": pdf}))
+        assert str(indicator_article(row, period, pdf)) == expected, row.indicator.code
+
+
+def test_drafts_gaps_corrections_and_awkward_text_read_as_the_template_wrote_them():
+    from sct_monitor.importing.engine import apply_import
+
+    admin = make_user("admin-articles", "Administrator")
+    plan, _ = apply_import(
+        "kpi-long",
+        "fix.csv",
+        b"indicator_code,month,value\n14,2022-06,19.71\n",
+        admin,
+        override_published=True,
+    )
+    assert plan.ok
+    fourteen = Indicator.objects.get(code="14")
+    Target.objects.create(indicator=fourteen, financial_year=2022, value=5)
+    Indicator.objects.filter(code="1").update(title='Visits <seen> & "recorded"')
+    MonthlyValue.objects.create(
+        indicator=Indicator.objects.get(code="1"),
+        month=date(2022, 7, 1),
+        value=70,
+        commentary="<b>A & B</b>\n\n- one",
+    )
+    officer = make_user("officer-articles", "Performance officer")
+    template = Template(TEMPLATE)
+    seen = ""
+    for key in ("2022-06", "2022-07", "2022-23-q2"):
+        period = Period.from_key(key)
+        for row in rows_of(period, officer):
+            for pdf in (False, True):
+                expected = template.render(Context({"row": row, "report": {"period": period}, "pdf": pdf}))
+                rendered = str(indicator_article(row, period, pdf))
+                assert rendered == expected, (key, row.indicator.code, pdf)
+                seen += rendered
+    for shown in (
+        "Provisional",
+        "app-revision-note",
+        "Visits &lt;seen&gt; &amp; &quot;recorded&quot;",
+        "&lt;b&gt;A &amp; B&lt;/b&gt;",
+        "app-report-chart-row",
+        "app-report-chart-details",
+    ):
+        assert shown in seen, shown
