@@ -86,3 +86,16 @@ def admin_client_role(client, admin_user_role):
 def export_csv(capsys) -> str:
     call_command("export_kpis")
     return capsys.readouterr().out
+
+
+def correct_june_2022_and_set_a_target() -> None:
+    """Indicator 14's June 2022 figure corrected by an import (a revision with its note), and a
+    2022/23 target it misses (so a judgement note): the rarer parts of pages that show figures."""
+    from kpis.models import Indicator, Target
+    from sct_monitor.importing.engine import apply_import
+
+    admin = make_user("admin-correcting", "Administrator")
+    content = b"indicator_code,month,value\n14,2022-06,19.71\n"
+    plan, _ = apply_import("kpi-long", "fix.csv", content, admin, override_published=True)
+    assert plan.ok
+    Target.objects.create(indicator=Indicator.objects.get(code="14"), financial_year=2022, value=5)

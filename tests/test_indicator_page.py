@@ -78,24 +78,14 @@ def test_the_table_of_months_reads_as_the_template_wrote_it_for_drafts_gaps_and_
 
     from django.template import Context, Template
 
-    from kpis.models import Indicator, MissingReason, MonthlyValue, Target
+    from kpis.models import Indicator, MissingReason, MonthlyValue
     from kpis.series import IndicatorSeries
     from kpis.templatetags.kpi_status import series_rows
     from kpis.visibility import visible_values
-    from sct_monitor.importing.engine import apply_import
-    from tests.conftest import make_user
+    from tests.conftest import correct_june_2022_and_set_a_target, make_user
 
     indicator = Indicator.objects.get(code="14")
-    admin = make_user("admin-rows", "Administrator")
-    plan, _ = apply_import(
-        "kpi-long",
-        "fix.csv",
-        b"indicator_code,month,value\n14,2022-06,19.71\n",
-        admin,
-        override_published=True,
-    )
-    assert plan.ok
-    Target.objects.create(indicator=indicator, financial_year=2022, value=5)  # a judgement note
+    correct_june_2022_and_set_a_target()
     MonthlyValue.objects.create(
         indicator=indicator, month=date(2022, 7, 1), value=20, commentary="<b>A & B</b>"
     )

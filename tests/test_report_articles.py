@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from django.template import Context, Template
 
-from kpis.models import Indicator, MonthlyValue, Target
+from kpis.models import Indicator, MonthlyValue
 from kpis.report import PeriodIndicators
 from kpis.report_articles import indicator_article
 from sct_monitor.periods import Period
 from sct_monitor.reporting import Report
-from tests.conftest import make_user
+from tests.conftest import correct_june_2022_and_set_a_target, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -77,19 +77,7 @@ def test_each_article_reads_as_the_template_wrote_it(role, key, pdf):
 
 
 def test_drafts_gaps_corrections_and_awkward_text_read_as_the_template_wrote_them():
-    from sct_monitor.importing.engine import apply_import
-
-    admin = make_user("admin-articles", "Administrator")
-    plan, _ = apply_import(
-        "kpi-long",
-        "fix.csv",
-        b"indicator_code,month,value\n14,2022-06,19.71\n",
-        admin,
-        override_published=True,
-    )
-    assert plan.ok
-    fourteen = Indicator.objects.get(code="14")
-    Target.objects.create(indicator=fourteen, financial_year=2022, value=5)
+    correct_june_2022_and_set_a_target()
     Indicator.objects.filter(code="1").update(title='Visits <seen> & "recorded"')
     MonthlyValue.objects.create(
         indicator=Indicator.objects.get(code="1"),
