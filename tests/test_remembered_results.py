@@ -112,3 +112,23 @@ def test_comparisons_unchanged_are_not_read_again(home_figures, django_assert_nu
     comparisons([home_figures.pk])
     with django_assert_num_queries(3):  # the table versions, and the indicator's facts (two)
         comparisons([home_figures.pk])
+
+
+def test_the_templates_of_sections_rendered_once_for_every_reader_use_nothing_of_the_request():
+    """They are rendered without a request (sections_of_period) and shared by every role."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from sct_monitor.reporting import period_only_builders
+
+    templates = {
+        section.template
+        for build in period_only_builders()
+        for section in build(type("PeriodOnly", (), {"period": Period.from_key("2018-19-q3")})())
+    }
+    assert templates
+    for name in templates:
+        text = (Path(settings.BASE_DIR) / "templates" / name).read_text()
+        used = set(re.findall(r"{[{%][^}]*?\b(request|user|perms|csrf_token|pdf|messages)\b", text))
+        assert not used, (name, used)
