@@ -108,3 +108,47 @@ def test_the_table_of_months_reads_as_the_template_wrote_it_for_drafts_gaps_and_
         and "app-revision-note" in rendered
         and '<br><span class="govuk-body-s">' in rendered
     )
+
+
+COMPARATOR_LOOP = """{% load kpi_format %}{% for comparator in series.comparator_rows %}
+    <tr class="govuk-table__row">
+      <td class="govuk-table__cell" data-label="Comparator">{{ comparator.display_name }}</td>
+      <td class="govuk-table__cell" data-label="Period">{{ comparator.period_start|as_month }}{% if comparator.period_end|date:"Y" == "2099" %} onwards{% elif comparator.period_end|date:"Y-m" != comparator.period_start|date:"Y-m" %} to {{ comparator.period_end|date:"F Y" }}{% endif %}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">{{ comparator.value|indicator_value:indicator }}</td>
+      <td class="govuk-table__cell" data-label="Source">{{ comparator.source }}{% if comparator.notes %}. {{ comparator.notes }}{% endif %}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_comparator_values_read_as_the_template_wrote_them_for_every_indicator():
+    from datetime import date
+    from decimal import Decimal
+
+    from django.template import Context, Template
+
+    from kpis.models import ComparatorValue, Indicator
+    from kpis.series import IndicatorSeries
+    from kpis.templatetags.kpi_status import comparator_rows
+    from kpis.visibility import visible_values
+    from tests.conftest import make_user
+
+    thirteen = Indicator.objects.get(code="13")
+    ComparatorValue.objects.create(
+        indicator=thirteen, comparator="england", period_start=date(2023, 4, 1), period_end=date(2023, 4, 30),
+        value=Decimal("12.5"), source="A <paper> & more", notes="Read \"with care\"",
+    )  # fmt: skip
+    ComparatorValue.objects.create(
+        indicator=thirteen, comparator="sn", period_start=date(2023, 5, 1), period_end=date(2099, 12, 31),
+        value=Decimal("11"), source="Open-ended",
+    )  # fmt: skip
+    template = Template(COMPARATOR_LOOP)
+    user = make_user("board-comparators", "Board member")
+    shown = 0
+    for indicator in Indicator.objects.all():
+        series = IndicatorSeries(indicator, visible_values(user), None)
+        expected = template.render(Context({"series": series, "indicator": indicator}))
+        assert comparator_rows(series, indicator) == expected, indicator.code
+        shown += len(series.comparator_rows)
+    assert shown > 10
+    rendered = comparator_rows(IndicatorSeries(thirteen, visible_values(user), None), thirteen)
+    assert "A &lt;paper&gt; &amp; more. Read &quot;with care&quot;" in rendered and " onwards" in rendered

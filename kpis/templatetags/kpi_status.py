@@ -135,3 +135,37 @@ def indicator_article(row, period, pdf=False) -> str:
     from kpis.report_articles import indicator_article as article
 
     return article(row, period, bool(pdf))
+
+
+def year_month(day) -> str:
+    """As the template's ``date:"Y-m"`` (empty for no date)."""
+    return f"{day.year:04d}-{day.month:02d}" if day else ""
+
+
+@register.simple_tag
+def comparator_rows(series, indicator) -> str:
+    """The indicator page's comparator values, a row each, built as strings as ``series_rows``."""
+    escape = conditional_escape
+    rows = []
+    for comparator in series.comparator_rows:
+        start, end = comparator.period_start, comparator.period_end
+        period = escape(month_label(start)) if start else ""
+        if end and end.year == 2099:
+            period += " onwards"
+        elif year_month(end) != year_month(start):
+            period += f" to {end:%B} {end.year}" if end else " to "
+        source = escape(comparator.source)
+        if comparator.notes:
+            source += f". {escape(comparator.notes)}"
+        value = escape(format_value(comparator.value, indicator.unit, indicator.decimal_places))
+        name = escape(comparator.display_name)
+        rows.append(
+            '\n    <tr class="govuk-table__row">'
+            f'\n      <td class="govuk-table__cell" data-label="Comparator">{name}</td>'
+            f'\n      <td class="govuk-table__cell" data-label="Period">{period}</td>'
+            '\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value">'
+            f"{value}</td>"
+            f'\n      <td class="govuk-table__cell" data-label="Source">{source}</td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(rows))
