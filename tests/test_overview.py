@@ -95,3 +95,32 @@ def test_the_charted_rows_are_red_then_worsening_then_contract_kpis_with_a_figur
         contract=[contract_without, red, contract, worsening],
     )
     assert headline_rows(summary) == [red, worsening_red, worsening, contract]
+
+
+CHART_DATA_LOOP = """{% load kpi_format %}{% for point in series.months reversed %}
+                <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{{ point.month|as_month }}</th><td class="govuk-table__cell govuk-table__cell--numeric">{{ point.value|indicator_value:series.indicator|default:"No value" }}</td><td class="govuk-table__cell">{{ point.status.label }}</td></tr>
+                {% endfor %}"""  # noqa: E501
+
+
+def test_a_headline_charts_data_table_reads_as_the_template_wrote_it():
+    from datetime import date
+
+    from django.template import Context, Template
+
+    from kpis.models import Indicator, MonthlyValue
+    from kpis.series import IndicatorSeries
+    from kpis.templatetags.kpi_status import chart_data_rows
+    from kpis.visibility import visible_values
+    from tests.conftest import make_user
+
+    first = Indicator.objects.get(code="1")
+    MonthlyValue.objects.create(
+        indicator=first, month=date(2022, 7, 1), value=None, missing_reason="not_collected"
+    )
+    template = Template(CHART_DATA_LOOP)
+    for role in ("Board member", "Performance officer"):
+        user = make_user(f"charts-{role[:5]}", role)
+        for indicator in Indicator.objects.all():
+            series = IndicatorSeries(indicator, visible_values(user), 24)
+            expected = template.render(Context({"series": series}))
+            assert chart_data_rows(series) == expected, (role, indicator.code)

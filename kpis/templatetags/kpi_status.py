@@ -169,3 +169,20 @@ def comparator_rows(series, indicator) -> str:
             "\n    </tr>\n  "
         )
     return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def chart_data_rows(series) -> str:
+    """A headline chart's figures as table rows, latest first, built as strings as ``series_rows``."""
+    escape, indicator = conditional_escape, series.indicator
+    unit, places = indicator.unit, indicator.decimal_places
+    return mark_safe(
+        "".join(
+            '\n                <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+            f"{escape(month_label(point.month))}</th>"
+            '<td class="govuk-table__cell govuk-table__cell--numeric">'
+            f"{escape(format_value(point.value, unit, places) or 'No value')}</td>"
+            f'<td class="govuk-table__cell">{escape(point.status.label)}</td></tr>\n                '
+            for point in reversed(series.months)
+        )
+    )
