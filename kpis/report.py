@@ -28,10 +28,10 @@ from kpis.status import (
 )
 from kpis.svg_charts import ChartPoint, line_chart
 from kpis.templatetags.kpi_status import rag_tag
-from kpis.visibility import visible_values
+from kpis.visibility import values_kind, values_of_kind
 from sct_monitor.periods import Period
 from sct_monitor.reporting import ExportTable, Report, Section
-from sct_monitor.table_memo import remembered
+from sct_monitor.table_memo import remembered, remembered_per_indicator
 
 UNIT_WORDS = {
     Unit.PERCENTAGE: "%",
@@ -74,6 +74,10 @@ class IndicatorRow:
     trend_text: str = ""
     points: list[ChartPoint] = field(default_factory=list)
     target_points: list[tuple[date, Decimal]] = field(default_factory=list)
+    had_figure_before: bool = False  # a figure for the period it is compared with
+    # The row's article as built for the page and for print (``indicator_article``): a row is
+    # remembered across requests while its indicator is unchanged, and its articles with it.
+    articles: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def value_text(self) -> str:
@@ -192,40 +196,104 @@ def count_change(now: int, before: int, ok: bool) -> str:
 
 
 class PeriodIndicators:
-    """Every indicator with a figure in the period, as ``report``'s reader may see it."""
+    """Every indicator with a figure in the period, as ``report``'s reader may see it.
+
+    Each indicator's row is remembered while its own rows and the other tables it read are
+    unchanged (``period_rows``), so after a write to one indicator only its row is made again.
+    """
 
     def __init__(self, report: Report):
         self.report = report
         period = report.period
-        values = visible_values(report.user)
         self.indicators = list(Indicator.objects.order_by("display_order", "code"))
-        self.data = ScorecardData(self.indicators, values, period.end, history=HISTORY + 3)
+        found = period_rows(tuple(i.pk for i in self.indicators), period.key, values_kind(report.user))
+        self.rows = [found[i.pk] for i in self.indicators if found[i.pk] is not None]
+        self.no_figure = [
+            i for i in self.indicators
+            if found[i.pk] is None and i.active and any(i.reports_in(m) for m in period.months)
+        ]  # fmt: skip
+
+    def groups(self) -> list[IndicatorGroup]:
+        groups: dict[str, IndicatorGroup] = {}
+        for row in self.rows:
+            area = row.indicator.service_area or "Other"
+            groups.setdefault(area, IndicatorGroup(area, [])).rows.append(row)
+        return list(groups.values())
+
+    def headlines(self) -> Headlines:
+        # Only indicators with a figure are counted, as on the scorecard and the overview.
+        now = Counter(row.status.rag for row in self.rows if row.value is not None)
+        before = Counter(row.last_status.rag for row in self.rows if row.had_figure_before)
+        with_both = sum(1 for row in self.rows if row.value is not None and row.had_figure_before)
+        ok = comparable(sum(1 for row in self.rows if row.value is not None), with_both)
+        counts = []
+        for rag in RAG_ORDER:
+            this, last = now.get(rag, 0), before.get(rag, 0)
+            counts.append((rag, this, last, count_change(this, last, ok)))
+        comparisons = []
+        for index, name in enumerate(("SN", "England", "West Midlands")):
+            judged = Counter(
+                row.comparators[index].judgement for row in self.rows if len(row.comparators) > index
+            )
+            comparisons.append(
+                (name, judged.get("better", 0), judged.get("similar", 0), judged.get("worse", 0))
+            )
+        contract = [
+            row
+            for row in self.rows
+            if row.indicator.category == Category.CONTRACT_KPI
+            and row.indicator.active
+            and row.value is not None
+        ]
+        return Headlines(
+            counts=counts,
+            red=[row for row in self.rows if row.status.rag is Rag.RED],
+            worsening=[row for row in self.rows if row.worsening_run >= 3],
+            comparisons=comparisons,
+            contract_total=len(contract),
+            contract_red=sum(1 for row in contract if row.status.rag is Rag.RED),
+            contract_unrated=sum(1 for row in contract if row.status.rag is Rag.NONE),
+        )
+
+
+@remembered_per_indicator
+def period_rows(indicator_ids: tuple[int, ...], period_key: str, kind: str) -> dict[int, IndicatorRow]:
+    """The report row of each of the indicators with a figure in the period, as readers of
+    ``kind`` of figures see it. Each row reads its own indicator's rows only; shared: read the
+    rows, do not change them."""
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).order_by())
+    rows = PeriodRows(Period.from_key(period_key), indicators, kind)
+    return {row.indicator.pk: row for row in rows.rows}
+
+
+class PeriodRows:
+    """The rows of some indicators with a figure in a period, read in a fixed number of queries."""
+
+    def __init__(self, period: Period, indicators: list[Indicator], kind: str):
+        self.period = period
+        self.data = ScorecardData(indicators, values_of_kind(kind), period.end, history=HISTORY + 3)
         # What was published with each of the period's figures, read for its months only.
         self.published_details = {
             (indicator_id, month): details
             for indicator_id, month, details in PublishedValue.objects.filter(
-                is_current=True, month__in=period.months
+                is_current=True, indicator__in=indicators, month__in=period.months
             )
             .order_by()
             .values_list("indicator_id", "month", "details")
         }
         held = {indicator_id for (indicator_id, month) in self.data.values if period.contains(month)}
-        self.rows = [self.row(i) for i in self.indicators if i.pk in held]
-        self.no_figure = [
-            i for i in self.indicators
-            if i.pk not in held and i.active and any(i.reports_in(m) for m in period.months)
-        ]  # fmt: skip
+        self.rows = [self.row(i) for i in indicators if i.pk in held]
 
     def shown_month(self, indicator: Indicator) -> date:
         """The period's latest month with a figure for the indicator."""
-        for month in reversed(self.report.period.months):
+        for month in reversed(self.period.months):
             if self.data.value(indicator, month) is not None:
                 return month
-        return self.report.period.end
+        return self.period.end
 
     def previous(self, indicator: Indicator, month: date) -> date:
         """The month a row is compared with: a quarter before in a quarter's report, else the last period."""
-        if self.report.period.kind == "quarter":
+        if self.period.kind == "quarter":
             return add_months(month, -3)
         return add_months(month, -indicator.period_months)
 
@@ -234,7 +302,7 @@ class PeriodIndicators:
         step = indicator.period_months
         live = data.row(indicator, month, with_trend=False)  # a report draws its own chart's months
         snapshot = data.snapshot(indicator, month)
-        quarter = self.report.period.kind == "quarter" and not indicator.is_quarterly
+        quarter = self.period.kind == "quarter" and not indicator.is_quarterly
         if quarter:
             # A quarter's change is on the quarter before: its last month against three months earlier.
             before = [data.number(indicator, add_months(month, -3 * k)) for k in (1, 2, 3)]
@@ -268,9 +336,7 @@ class PeriodIndicators:
                 on_three = on_three.replace("months", "quarters")
         back = [add_months(month, -k * step) for k in range(HISTORY - 1, -1, -1)]
         chart_months = [
-            m
-            for m in (add_months(self.report.period.end, -k) for k in range(11, -1, -1))
-            if indicator.reports_in(m)
+            m for m in (add_months(self.period.end, -k) for k in range(11, -1, -1)) if indicator.reports_in(m)
         ]
         # The runs look back over the months the chart shows, mostly: each month is judged once.
         rag_of = {m: data.status(indicator, m).rag for m in dict.fromkeys([*back, *chart_months])}
@@ -304,64 +370,20 @@ class PeriodIndicators:
             change_word="quarter" if quarter or indicator.is_quarterly else "month",
             points=[ChartPoint(m, data.number(indicator, m), rag_of[m]) for m in chart_months],
             target_points=target_points,
+            had_figure_before=data.number(indicator, self.previous(indicator, month)) is not None,
         )
 
     def trend_text(self, indicator: Indicator) -> str:
         """For a quarter: ``from 35.9% in April to 45.1% in June``."""
-        if self.report.period.kind != "quarter" or indicator.is_quarterly:
+        if self.period.kind != "quarter" or indicator.is_quarterly:
             return ""
-        figures = [(m, self.data.number(indicator, m)) for m in self.report.period.months]
+        figures = [(m, self.data.number(indicator, m)) for m in self.period.months]
         figures = [(m, v) for m, v in figures if v is not None]
         if len(figures) < 2:
             return ""
         (first, low), (last, high) = figures[0], figures[-1]
         fmt = lambda v: format_value(v, indicator.unit, indicator.decimal_places)  # noqa: E731
         return f"from {fmt(low)} in {first:%B} to {fmt(high)} in {last:%B}"
-
-    def groups(self) -> list[IndicatorGroup]:
-        groups: dict[str, IndicatorGroup] = {}
-        for row in self.rows:
-            area = row.indicator.service_area or "Other"
-            groups.setdefault(area, IndicatorGroup(area, [])).rows.append(row)
-        return list(groups.values())
-
-    def headlines(self) -> Headlines:
-        # Only indicators with a figure are counted, as on the scorecard and the overview.
-        now = Counter(row.status.rag for row in self.rows if row.value is not None)
-        before = Counter(row.last_status.rag for row in self.rows if self.had_figure_before(row))
-        with_both = sum(1 for row in self.rows if row.value is not None and self.had_figure_before(row))
-        ok = comparable(sum(1 for row in self.rows if row.value is not None), with_both)
-        counts = []
-        for rag in RAG_ORDER:
-            this, last = now.get(rag, 0), before.get(rag, 0)
-            counts.append((rag, this, last, count_change(this, last, ok)))
-        comparisons = []
-        for index, name in enumerate(("SN", "England", "West Midlands")):
-            judged = Counter(
-                row.comparators[index].judgement for row in self.rows if len(row.comparators) > index
-            )
-            comparisons.append(
-                (name, judged.get("better", 0), judged.get("similar", 0), judged.get("worse", 0))
-            )
-        contract = [
-            row
-            for row in self.rows
-            if row.indicator.category == Category.CONTRACT_KPI
-            and row.indicator.active
-            and row.value is not None
-        ]
-        return Headlines(
-            counts=counts,
-            red=[row for row in self.rows if row.status.rag is Rag.RED],
-            worsening=[row for row in self.rows if row.worsening_run >= 3],
-            comparisons=comparisons,
-            contract_total=len(contract),
-            contract_red=sum(1 for row in contract if row.status.rag is Rag.RED),
-            contract_unrated=sum(1 for row in contract if row.status.rag is Rag.NONE),
-        )
-
-    def had_figure_before(self, row: IndicatorRow) -> bool:
-        return self.data.number(row.indicator, self.previous(row.indicator, row.month)) is not None
 
 
 def indicator_table(rows: list[IndicatorRow], slug: str, caption: str) -> ExportTable:

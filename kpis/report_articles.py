@@ -140,3 +140,60 @@ def chart_details_table(row) -> str:
         'class="govuk-table__header">Status</th></tr></thead>'
         f'\n    <tbody class="govuk-table__body">{row.chart_table_rows}</tbody>\n  </table>\n    </div>\n  </details>\n  '
     )
+
+
+def indicator_link(row) -> str:
+    code = escape(row.indicator.code)
+    return f'<a class="govuk-link" href="#indicator-{code}">{code}: {escape(row.indicator.title)}</a>'
+
+
+def glance_row(row, word: str) -> str:
+    """The row of "The indicators at a glance" table for ``row``, as the loop's body wrote it."""
+    value = escape(row.value_text) if row.value is not None else escape(row.missing_reason or "No value")
+    if row.provisional:
+        value += PROVISIONAL
+    if row.figure_revised:
+        value += ' <strong class="govuk-tag govuk-tag--purple">Revised</strong>'
+    return (
+        f'\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">{indicator_link(row)}</th>'
+        f'\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Actual">{value}</td>'
+        f'\n      <td class="govuk-table__cell" data-label="Status">{status_tag(row.status)}</td>'
+        f'\n      <td class="govuk-table__cell" data-label="Target">{escape(row.target_text or "No target")}</td>'
+        f'\n      <td class="govuk-table__cell" data-label="Change on last {escape(word)}">{escape(row.on_last)}</td>'
+        "\n    </tr>\n    "
+    )
+
+
+def red_item(row) -> str:
+    """A Red indicator in the summary's list."""
+    run = f", {escape(row.red_run_text)}" if row.red_run > 1 else ""
+    return f"<li>{indicator_link(row)}: {escape(row.value_text)} ({escape(row.status.basis)}){run}</li>"
+
+
+def worsening_item(row) -> str:
+    """An indicator worsening three periods running, in the summary's list."""
+    return f"<li>{indicator_link(row)}: {escape(row.value_text)}, {escape(row.worsening_text)}</li>"
+
+
+def failure_row(row) -> str:
+    """A Red indicator's row of the performance failures table, as the loop's body wrote it."""
+    return (
+        f'\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">{indicator_link(row)}</th>'
+        f'\n      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Actual">{escape(row.value_text)}</td>'
+        f'\n      <td class="govuk-table__cell" data-label="Judged against">{escape(row.status.basis)}</td>'
+        f'\n      <td class="govuk-table__cell" data-label="Red for">{escape(capfirst(row.red_run_length))}</td>'
+        "\n    </tr>"
+    )
+
+
+# A row's pieces, each built once: a report row is remembered while its indicator is unchanged.
+PIECES = {"glance": glance_row, "red": red_item, "worsening": worsening_item, "failure": failure_row}
+
+
+def row_piece(row, piece: str, *args) -> SafeString:
+    """``piece`` of PIECES for ``row`` (with ``args``), kept on the row once built."""
+    key = (piece, *args)
+    built = row.articles.get(key)
+    if built is None:
+        built = row.articles[key] = mark_safe(PIECES[piece](row, *args))
+    return built

@@ -48,7 +48,7 @@ from kpis.status import (
     trajectory_point,
 )
 from kpis.visibility import values_of_kind
-from sct_monitor.table_memo import remembered
+from sct_monitor.table_memo import remembered, remembered_per_indicator
 
 SPARKLINE_MONTHS = 12
 COMPARATORS = (
@@ -161,6 +161,10 @@ class ScorecardRow:
     # For a corrected published figure: "Revised on 3 July 2022: was 20.85, now 20.95. Reason: ..."
     revision_note: str = ""
     reports: bool = True  # False: a quarterly indicator in a month that is not a quarter's end
+    worsening_run: int = 0  # periods running it has worsened (worked out by the overview only)
+    # The row's table markup once built (``ScorecardTable.rendered_rows``), per set of columns: a
+    # row is remembered across requests while its indicator is unchanged, and its markup with it.
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     # Sort keys for the table: never None, so that any column can be sorted.
     @property
@@ -537,6 +541,25 @@ class ScorecardData:
 
     def rows(self) -> list[ScorecardRow]:
         return [self.row(indicator) for indicator in self.indicators]
+
+
+@remembered_per_indicator
+def scorecard_rows(
+    indicator_ids: tuple[int, ...], month: date, kind: str, history: int
+) -> dict[int, ScorecardRow]:
+    """The scorecard row of each indicator for ``month``, as readers of ``kind`` of figures see it
+    (``visibility.values_kind``). Each row reads its own indicator's rows only; shared: read the
+    rows, do not change them."""
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).order_by())
+    data = ScorecardData(indicators, values_of_kind(kind), month, history=history)
+    return {row.indicator.pk: row for row in data.rows()}
+
+
+def rows_for(indicators: Sequence[Indicator], month: date, kind: str, history: int = 3) -> list[ScorecardRow]:
+    """The indicators' scorecard rows in their order: only the rows not remembered, or whose
+    indicator has changed since, are worked out (together, in a fixed number of queries)."""
+    found = scorecard_rows(tuple(indicator.pk for indicator in indicators), month, kind, history)
+    return [found[indicator.pk] for indicator in indicators]
 
 
 def judgement_note(published: Status, today: Status) -> str:

@@ -134,20 +134,34 @@ class ScorecardTable(tables.Table):
             (escape(column.name), escape(column.header), self.cell_renderer(column))
             for column in self.columns
         ]
+        # A row's markup depends on the row and the columns shown (and the addresses it links to).
+        shape = (
+            type(self).__qualname__,
+            tuple((name, header) for name, header, _ in columns),
+            get_script_prefix(),
+            get_urlconf(),
+        )
         rows = []
         for row in self.rows:
             record = row.record
-            cells = []
-            for index, (name, header, render) in enumerate(columns):
-                content = conditional_escape(render(record))
-                if index == 1:
-                    cells.append(f'<th scope="row" class="govuk-table__header app-col-{name}">{content}</th>')
-                else:
-                    cells.append(
-                        f'<td class="govuk-table__cell app-col-{name}" data-label="{header}">{content}</td>'
-                    )
-            rows.append(mark_safe(f'<tr class="govuk-table__row">{"".join(cells)}</tr>'))
+            built = record.rendered.get(shape)
+            if built is None:
+                built = record.rendered[shape] = self.rendered_row(record, columns)
+            rows.append(built)
         return rows
+
+    @staticmethod
+    def rendered_row(record: ScorecardRow, columns: list[tuple[str, str, Callable]]) -> SafeString:
+        cells = []
+        for index, (name, header, render) in enumerate(columns):
+            content = conditional_escape(render(record))
+            if index == 1:
+                cells.append(f'<th scope="row" class="govuk-table__header app-col-{name}">{content}</th>')
+            else:
+                cells.append(
+                    f'<td class="govuk-table__cell app-col-{name}" data-label="{header}">{content}</td>'
+                )
+        return mark_safe(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
 
     def cell_renderer(self, bound_column) -> Callable[[ScorecardRow], str]:
         """What a cell of this column shows for a record: the table's render_<name>(record), the

@@ -25,9 +25,9 @@ from kpis.models import (
 from kpis.months import month_key, month_label, parse_month
 from kpis.scorecard import (
     MonthCoverage,
-    ScorecardData,
     better_month,
     month_coverage,
+    rows_for,
     summary_rows,
 )
 from kpis.series import IndicatorSeries
@@ -60,12 +60,12 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
     template_name = "kpis/scorecard.html"
 
     def get(self, request, *args, **kwargs):
-        values = visible_values(request.user)
-        coverage = month_coverage(values_kind(request.user))
+        kind = values_kind(request.user)
+        coverage = month_coverage(kind)
         current, month_error = chosen_month(request.GET.get("month", ""), coverage)
         filterset = ScorecardFilterSet(request.GET, queryset=Indicator.objects.filter(active=True))
-        indicators = filterset.qs.order_by("display_order", "code")
-        rows = ScorecardData(indicators, values, current.month).rows() if current else []
+        indicators = list(filterset.qs.order_by("display_order", "code"))
+        rows = rows_for(indicators, current.month, kind) if current else []
         table = ScorecardTable(rows)
         if current:
             table.caption = f"Indicators, {month_label(current.month)}"

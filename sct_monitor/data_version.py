@@ -12,7 +12,7 @@ N, which is what makes a cache keyed on it safe when several app servers share t
 from django.apps import apps
 from django.db import connection, connections
 
-from sct_monitor.models import DataVersion, TableVersion
+from sct_monitor.models import DataVersion, IndicatorVersion, TableVersion
 
 # Tables whose writes can change what a page shows: every table of the data apps and of this
 # app (reports' narrative, import logs); the users whose names pages print; and the groups and
@@ -31,6 +31,18 @@ WATCHED_COLUMNS = {"auth_user": ("username", "is_superuser", "is_active")}
 VERSION_ROW = 1
 FUNCTION = "sct_advance_data_version"
 TRIGGER = "sct_data_version"
+INDICATOR_TRIGGER = "sct_indicator_version"
+# Tables each of whose rows belongs to one indicator, with the column that names it: a write to
+# them advances that indicator's version as well as the table's. Only tables whose rows change
+# nothing of any other indicator's rows on a page: a DfE area figure can be another indicator's
+# denominator, so ``kpis_areavalue`` is versioned as a whole table only.
+INDICATOR_TABLES = {
+    "kpis_indicator": "id",
+    "kpis_monthlyvalue": "indicator_id",
+    "kpis_publishedvalue": "indicator_id",
+    "kpis_target": "indicator_id",
+    "kpis_comparatorvalue": "indicator_id",
+}
 
 
 def watched_tables() -> list[str]:
@@ -38,7 +50,9 @@ def watched_tables() -> list[str]:
         model._meta.db_table
         for app in WATCHED_APPS
         for model in apps.get_app_config(app).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model not in (DataVersion, TableVersion)
+        if model._meta.managed
+        and not model._meta.proxy
+        and model not in (DataVersion, TableVersion, IndicatorVersion)
     }
     return sorted(tables | set(WATCHED_EXTRA_TABLES))
 
@@ -59,6 +73,80 @@ def current_version() -> str | None:
         cursor.execute(f"SELECT number, stamp FROM {DataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW])
         row = cursor.fetchone()
     return f"{row[0]}@{row[1]}" if row else None
+
+
+def indicator_versions() -> dict[int, str]:
+    """Each indicator's version, as ``number@stamp``, read in one query (an indicator no write has
+    touched since the triggers were installed has none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT indicator_id, number, stamp FROM {IndicatorVersion._meta.db_table}")
+        return {indicator_id: f"{number}@{stamp}" for indicator_id, number, stamp in cursor.fetchall()}
+
+
+def postgresql_indicator_statements(tables: dict[str, str]) -> list[str]:
+    """Statement triggers that advance the version of every indicator a statement's rows name,
+    set-based from the statement's transition tables (PostgreSQL allows them one event a trigger)."""
+    versions = IndicatorVersion._meta.db_table
+
+    def advance(ids: str) -> str:
+        # Distinct and in order: ON CONFLICT may touch a row once a statement, and two writers
+        # taking the same indicators' rows in the same order cannot deadlock on them.
+        return (
+            f"INSERT INTO {versions} AS v (indicator_id, number, stamp) "
+            f"SELECT id, 1, clock_timestamp()::text FROM ({ids}) ids WHERE id IS NOT NULL ORDER BY id "
+            "ON CONFLICT (indicator_id) DO UPDATE SET number = v.number + 1, stamp = EXCLUDED.stamp;"
+        )
+
+    statements = []
+    for table, column in tables.items():
+        function = f"{INDICATOR_TRIGGER}_{table}"
+        statements.append(
+            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    {advance(f"SELECT DISTINCT {column} AS id FROM new_rows")}
+                ELSIF TG_OP = 'UPDATE' THEN
+                    {advance(f"SELECT {column} AS id FROM new_rows UNION SELECT {column} FROM old_rows")}
+                ELSIF TG_OP = 'DELETE' THEN
+                    {advance(f"SELECT DISTINCT {column} AS id FROM old_rows")}
+                ELSE
+                    UPDATE {versions} SET number = number + 1, stamp = clock_timestamp()::text;
+                END IF;
+                RETURN NULL;
+            END $$"""
+        )
+        for event, referencing in (
+            ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+            ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
+            ("TRUNCATE", ""),
+        ):
+            statements.append(
+                f'CREATE OR REPLACE TRIGGER {INDICATOR_TRIGGER}_{event.lower()} AFTER {event} ON "{table}" '
+                f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
+    return statements
+
+
+def sqlite_indicator_statements(tables: dict[str, str]) -> list[str]:
+    """Row triggers (SQLite has no others) that advance the version of each row's indicator."""
+    versions = IndicatorVersion._meta.db_table
+    stamp = "strftime('%Y-%m-%d %H:%M:%f', 'now') || '.' || (abs(random()) % 1000000000)"
+
+    def advance(row: str, column: str) -> str:
+        return (
+            f"INSERT INTO {versions} (indicator_id, number, stamp) VALUES ({row}.{column}, 1, {stamp}) "
+            "ON CONFLICT (indicator_id) DO UPDATE SET number = number + 1, stamp = excluded.stamp; "
+        )
+
+    statements = []
+    for table, column in tables.items():
+        for operation, rows in (("INSERT", ("NEW",)), ("UPDATE", ("NEW", "OLD")), ("DELETE", ("OLD",))):
+            name = f"{INDICATOR_TRIGGER}_{table}_{operation.lower()}"
+            statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
+            body = "".join(advance(row, column) for row in rows)
+            statements.append(f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" BEGIN {body}END')
+    return statements
 
 
 def postgresql_statements(tables: list[str], with_tables: bool = True) -> list[str]:
@@ -127,10 +215,18 @@ def install_triggers(using: str = "default") -> int:
     tables = [table for table in watched_tables() if table in existing]
     # Migrated back before the table versions' table: triggers that do not write it.
     with_tables = TableVersion._meta.db_table in existing
+    # Migrated back before the indicator versions' table: no triggers that write it.
+    indicator_tables = (
+        {table: column for table, column in INDICATOR_TABLES.items() if table in existing}
+        if IndicatorVersion._meta.db_table in existing
+        else {}
+    )
     if conn.vendor == "postgresql":
         statements = postgresql_statements(tables, with_tables)
+        statements += postgresql_indicator_statements(indicator_tables)
     elif conn.vendor == "sqlite":
         statements = sqlite_statements(tables, with_tables)
+        statements += sqlite_indicator_statements(indicator_tables)
     else:
         raise NotImplementedError(f"no data-version triggers for {conn.vendor}")
     with conn.cursor() as cursor:
@@ -145,6 +241,16 @@ def install_triggers(using: str = "default") -> int:
         TableVersion.objects.using(using).bulk_create(
             [TableVersion(name=table, stamp=new_stamp()) for table in tables], ignore_conflicts=True
         )
+    if "kpis_indicator" in indicator_tables:
+        from sct_monitor.table_memo import new_stamp
+
+        # Indicators written before these triggers existed start with a row of their own too.
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {IndicatorVersion._meta.db_table} (indicator_id, number, stamp) "
+                "SELECT id, 0, %s FROM kpis_indicator WHERE true ON CONFLICT (indicator_id) DO NOTHING",
+                [new_stamp()],
+            )
     return len(tables)
 
 

@@ -156,3 +156,26 @@ class TableVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} version {self.number}"
+
+
+class IndicatorVersion(models.Model):
+    """How many writing statements have touched each indicator's own rows: the indicator itself,
+    its working and published figures, its targets and its comparators.
+
+    Triggers advance an indicator's row in the writing transaction, as they advance the table
+    versions. What is remembered per indicator (``table_memo.remembered_per_indicator``) is kept
+    while its indicator's row is unchanged, so a write to one indicator leaves the others' rows
+    of a page as they were rendered. Not a foreign key: an indicator's row outlives nothing, and
+    a delete must not wait on it.
+    """
+
+    indicator_id = models.BigIntegerField(primary_key=True)
+    number = models.BigIntegerField(default=0)
+    # As DataVersion's: a restored backup sets numbers back, but never to a (number, stamp) seen.
+    stamp = models.CharField(max_length=40, default="")
+
+    class Meta:
+        verbose_name = "indicator version"
+
+    def __str__(self) -> str:
+        return f"indicator {self.indicator_id} version {self.number}"

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from sct_monitor.models import TableVersion
+from sct_monitor.models import IndicatorVersion, TableVersion
 
 # The tables a statement reads: the names after FROM and JOIN, quoted as Django writes them or
 # bare as hand-written SQL has them. Anything else there (a function, a column of EXTRACT's)
@@ -62,6 +62,7 @@ class Frame:
 
 
 _watched: frozenset[str] | None = None
+VERSION_TABLES = frozenset({TableVersion._meta.db_table, IndicatorVersion._meta.db_table})
 
 
 def watched() -> frozenset[str]:
@@ -78,7 +79,7 @@ def tables_read(sql: str) -> tuple[set[str], bool]:
     own table, read by a call within a call, counts as neither)."""
     if WRITES.match(sql):
         return set(), False
-    named = {quoted or bare for quoted, bare in TABLE_NAMED.findall(sql)} - {TableVersion._meta.db_table}
+    named = {quoted or bare for quoted, bare in TABLE_NAMED.findall(sql)} - VERSION_TABLES
     return named, named <= watched()
 
 
@@ -108,8 +109,21 @@ def current_versions() -> dict[str, str]:
     return versions
 
 
+def current_indicator_versions() -> dict[int, str]:
+    snapshot = getattr(_state, "indicator_snapshot", None)
+    if snapshot is not None:
+        return snapshot
+    from sct_monitor.data_version import indicator_versions
+
+    versions = indicator_versions()
+    if getattr(_state, "in_request", False):
+        _state.indicator_snapshot = versions
+    return versions
+
+
 def forget_snapshot() -> None:
     _state.snapshot = None
+    _state.indicator_snapshot = None
 
 
 _store: dict[tuple, Entry] = {}
@@ -118,6 +132,7 @@ _store: dict[tuple, Entry] = {}
 def clear() -> None:
     """Forget every remembered result (tests that compare a remembered result with a fresh one)."""
     _store.clear()
+    _indicator_store.clear()
 
 
 def remembered(function: Callable | None = None, *, reads_settings: tuple[str, ...] = ()) -> Callable:
@@ -140,30 +155,115 @@ def remembered(function: Callable | None = None, *, reads_settings: tuple[str, .
             for frame in frames():  # a call remembering this one read these tables too
                 frame.tables.update(table for table, _ in entry.versions)
             return entry.result
-        frame = Frame()
-        outermost = not frames()
-        frames().append(frame)
-        try:
-            if outermost:
-                with connection.execute_wrapper(record):
-                    result = function(*args, **kwargs)
-            else:
-                result = function(*args, **kwargs)
-        finally:
-            frames().pop()
-        if isinstance(result, QuerySet | Iterator):
-            # Read later, outside the call, its queries would be recorded by nobody.
-            raise TypeError(
-                f"{name} returned {type(result).__name__}: a remembered result must be read already"
-            )
-        for outer in frames():
-            outer.tables |= frame.tables
-            outer.rememberable = outer.rememberable and frame.rememberable
+        frame, result = traced(name, function, *args, **kwargs)
         if frame.rememberable and all(table in versions for table in frame.tables):
             if len(_store) >= ENTRIES:
                 _store.clear()
             _store[key] = Entry(tuple(sorted((table, versions[table]) for table in frame.tables)), result)
         return result
+
+    wrapper.uncached = function
+    return wrapper
+
+
+def traced(name: str, function: Callable, *args, **kwargs) -> tuple[Frame, Any]:
+    """Call ``function``, recording the tables its SQL named (and passing them on to the calls
+    that are remembering this one)."""
+    frame = Frame()
+    outermost = not frames()
+    frames().append(frame)
+    try:
+        if outermost:
+            with connection.execute_wrapper(record):
+                result = function(*args, **kwargs)
+        else:
+            result = function(*args, **kwargs)
+    finally:
+        frames().pop()
+    if isinstance(result, QuerySet | Iterator):
+        # Read later, outside the call, its queries would be recorded by nobody.
+        raise TypeError(f"{name} returned {type(result).__name__}: a remembered result must be read already")
+    for outer in frames():
+        outer.tables |= frame.tables
+        outer.rememberable = outer.rememberable and frame.rememberable
+    return frame, result
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    indicator_version: str  # the version of the indicator's own rows when the result was made
+    versions: tuple[tuple[str, str], ...]  # (table, version) of every other table the call read
+    indicator_tables: frozenset[str]  # the indicator tables it read, for an outer call's record
+    result: Any
+
+
+INDICATOR_ENTRIES = 20_000  # per worker: a report's articles on 300 indicators are about 3 MB
+_indicator_store: dict[tuple, IndicatorEntry] = {}
+
+
+def remembered_per_indicator(
+    function: Callable | None = None, *, reads_settings: tuple[str, ...] = ()
+) -> Callable:
+    """``function(indicator_ids, *args)``'s result for each indicator, remembered per indicator.
+
+    ``function`` takes a tuple of indicator ids and returns ``{id: result}`` (an id it leaves out
+    has the result None); the results come back in the order asked. A page asks about all its
+    indicators; only those whose result is not remembered, or whose rows have changed, are passed
+    on, together, so a write to one indicator makes a page work out one row again, not all of
+    them, in the same fixed number of queries.
+
+    An indicator's result is kept while two things are unchanged: its own version (advanced by
+    every write to its rows of ``INDICATOR_TABLES``) and the version of every other table the
+    call's SQL named. The contract ``function`` keeps, tested for each use: an indicator's
+    result depends on no other indicator's rows of those tables (a page's order, totals and
+    counts across indicators are worked out outside it, from the results).
+    """
+    if function is None:
+        return lambda function: remembered_per_indicator(function, reads_settings=reads_settings)
+    name = f"{function.__module__}.{function.__qualname__}"
+    from sct_monitor.data_version import INDICATOR_TABLES
+
+    per_indicator = frozenset(INDICATOR_TABLES)
+
+    @wraps(function)
+    def wrapper(indicator_ids: tuple[int, ...], *args):
+        configured = tuple(getattr(settings, setting) for setting in reads_settings)
+        key = (name, args, configured)
+        hash(key)
+        versions, by_indicator = current_versions(), current_indicator_versions()
+        results, missing, read = {}, [], set()
+        for indicator_id in indicator_ids:
+            entry = _indicator_store.get((key, indicator_id))
+            if (
+                entry is not None
+                and entry.indicator_version == by_indicator.get(indicator_id)
+                and all(versions.get(table) == version for table, version in entry.versions)
+            ):
+                results[indicator_id] = entry.result
+                read.update(table for table, _ in entry.versions)
+                read |= entry.indicator_tables
+            else:
+                missing.append(indicator_id)
+        if missing:
+            frame, computed = traced(name, function, tuple(missing), *args)
+            if not isinstance(computed, dict):
+                raise TypeError(f"{name} returned {type(computed).__name__}, not a dict by indicator id")
+            others = frame.tables - per_indicator
+            storable = frame.rememberable and others <= versions.keys()
+            entry_versions = tuple(sorted((table, versions[table]) for table in others)) if storable else ()
+            indicator_tables = frozenset(frame.tables & per_indicator)
+            if storable and len(_indicator_store) + len(missing) > INDICATOR_ENTRIES:
+                _indicator_store.clear()
+            for indicator_id in missing:
+                result = results[indicator_id] = computed.get(indicator_id)
+                version = by_indicator.get(indicator_id)
+                if storable and version is not None:
+                    _indicator_store[(key, indicator_id)] = IndicatorEntry(
+                        version, entry_versions, indicator_tables, result
+                    )
+        for frame in frames():  # a call remembering this one read these tables too
+            frame.tables |= read
+        return {indicator_id: results[indicator_id] for indicator_id in indicator_ids}
 
     wrapper.uncached = function
     return wrapper
@@ -184,11 +284,12 @@ class TableMemoMiddleware:
 
     def __call__(self, request):
         _state.in_request, _state.snapshot = True, None
+        _state.indicator_snapshot = None
         try:
             with connection.execute_wrapper(watch_writes):
                 return self.get_response(request)
         finally:
-            _state.in_request, _state.snapshot = False, None
+            _state.in_request, _state.snapshot, _state.indicator_snapshot = False, None, None
 
 
 def new_stamp() -> str:

@@ -16,11 +16,12 @@ from audits.attention import overdue_on
 from kpis.models import Category, Indicator
 from kpis.report import HISTORY, overview_month
 from kpis.return_status import work_to_do
-from kpis.scorecard import ScorecardData, add_months, summary_rows
+from kpis.scorecard import ScorecardData, ScorecardRow, add_months, summary_rows
 from kpis.series import IndicatorSeries
 from kpis.status import Rag, worsening_run
-from kpis.visibility import sees_drafts, visible_values
+from kpis.visibility import sees_drafts, values_kind, values_of_kind, visible_values
 from sct_monitor.roles import role_of
+from sct_monitor.table_memo import remembered_per_indicator
 
 HEADLINE_CHARTS = 4
 
@@ -60,16 +61,9 @@ def overview(user) -> Overview | None:
     if period is None:
         return None
     month = period.start
-    indicators = Indicator.objects.filter(active=True).order_by("display_order", "code")
-    data = ScorecardData(indicators, visible_values(user), month, history=HISTORY)
-    rows = data.rows()
-    for row in rows:
-        back = [add_months(month, -k * row.indicator.period_months) for k in range(HISTORY - 1, -1, -1)]
-        row.worsening_run = worsening_run(
-            [data.number(row.indicator, m) for m in back],
-            row.indicator.polarity,
-            row.indicator.no_change_band,
-        )
+    indicators = Indicator.objects.filter(active=True).order_by("display_order", "code").only("pk")
+    found = overview_rows(tuple(indicator.pk for indicator in indicators), month, values_kind(user))
+    rows = [found[indicator.pk] for indicator in indicators]
     contract = [row for row in rows if row.indicator.category == Category.CONTRACT_KPI]
     judged = [row.comparators[0].judgement for row in contract if row.comparators[0].judgement]
     latest = coverage[0][0] if coverage and coverage[0][0] != month else None
@@ -85,6 +79,24 @@ def overview(user) -> Overview | None:
         covered=sum(1 for row in contract if row.value is not None),
         latest_month=latest,
     )
+
+
+@remembered_per_indicator
+def overview_rows(indicator_ids: tuple[int, ...], month: date, kind: str) -> dict[int, ScorecardRow]:
+    """Each indicator's scorecard row for the overview's month, with how many periods running it
+    has worsened. Each row reads its own indicator's rows only; shared: do not change the rows."""
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).order_by())
+    data = ScorecardData(indicators, values_of_kind(kind), month, history=HISTORY)
+    rows = {}
+    for row in data.rows():
+        back = [add_months(month, -k * row.indicator.period_months) for k in range(HISTORY - 1, -1, -1)]
+        row.worsening_run = worsening_run(
+            [data.number(row.indicator, m) for m in back],
+            row.indicator.polarity,
+            row.indicator.no_change_band,
+        )
+        rows[row.indicator.pk] = row
+    return rows
 
 
 def headline_rows(summary: Overview) -> list:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (templates quoted as they were written, a line an element)
 """A report's indicator articles, built as strings, read exactly as the template wrote them."""
 
 from datetime import date
@@ -7,7 +8,7 @@ from django.template import Context, Template
 
 from kpis.models import Indicator, MonthlyValue
 from kpis.report import PeriodIndicators
-from kpis.report_articles import indicator_article
+from kpis.report_articles import indicator_article, row_piece
 from sct_monitor.periods import Period
 from sct_monitor.reporting import Report
 from tests.conftest import correct_june_2022_and_set_a_target, make_user
@@ -54,7 +55,7 @@ TEMPLATE = """{% load kpi_status kpi_format report_text %}<article class="app-re
   </details>
   {% endif %}
   {% endif %}{% endwith %}
-</article>"""  # noqa: E501
+</article>"""
 
 
 def rows_of(period: Period, user):
@@ -105,3 +106,54 @@ def test_drafts_gaps_corrections_and_awkward_text_read_as_the_template_wrote_the
         "app-report-chart-details",
     ):
         assert shown in seen, shown
+
+
+# The pieces of a report's rows as the section templates' loops wrote them before ``row_piece``.
+PIECE_TEMPLATES = {
+    ("glance", "month"): """{% load kpi_status %}
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="#indicator-{{ row.indicator.code }}">{{ row.indicator.code }}: {{ row.indicator.title }}</a></th>
+      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Actual">{% if row.value is not None %}{{ row.value_text }}{% else %}{{ row.missing_reason|default:"No value" }}{% endif %}{% if row.provisional %} <strong class="govuk-tag govuk-tag--blue">Provisional</strong>{% endif %}{% if row.figure_revised %} <strong class="govuk-tag govuk-tag--purple">Revised</strong>{% endif %}</td>
+      <td class="govuk-table__cell" data-label="Status">{% status_tag row.status %}</td>
+      <td class="govuk-table__cell" data-label="Target">{{ row.target_text|default:"No target" }}</td>
+      <td class="govuk-table__cell" data-label="Change on last {{ word }}">{{ row.on_last }}</td>
+    </tr>
+    """,
+    (
+        "red",
+    ): """<li><a class="govuk-link" href="#indicator-{{ row.indicator.code }}">{{ row.indicator.code }}: {{ row.indicator.title }}</a>: {{ row.value_text }} ({{ row.status.basis }}){% if row.red_run > 1 %}, {{ row.red_run_text }}{% endif %}</li>""",
+    (
+        "worsening",
+    ): """<li><a class="govuk-link" href="#indicator-{{ row.indicator.code }}">{{ row.indicator.code }}: {{ row.indicator.title }}</a>: {{ row.value_text }}, {{ row.worsening_text }}</li>""",
+    ("failure",): """
+    <tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="#indicator-{{ row.indicator.code }}">{{ row.indicator.code }}: {{ row.indicator.title }}</a></th>
+      <td class="govuk-table__cell govuk-table__cell--numeric" data-label="Actual">{{ row.value_text }}</td>
+      <td class="govuk-table__cell" data-label="Judged against">{{ row.status.basis }}</td>
+      <td class="govuk-table__cell" data-label="Red for">{{ row.red_run_length|capfirst }}</td>
+    </tr>""",
+}
+
+
+@pytest.mark.parametrize("key", ["2022-06", "2018-19-q3", "2022-23-q4"])
+def test_each_piece_of_a_row_reads_as_the_template_wrote_it(key):
+    correct_june_2022_and_set_a_target()
+    Indicator.objects.filter(code="13").update(title='Caseloads <all> & "more"')
+    officer = make_user("officer-pieces", "Performance officer")
+    rows = rows_of(Period.from_key(key), officer)
+    for (piece, *args), source in PIECE_TEMPLATES.items():
+        template = Template(source)
+        for row in rows:
+            word = args[0] if args else ""
+            expected = template.render(Context({"row": row, "word": word}))
+            assert str(row_piece(row, piece, *args)) == expected, (piece, row.indicator.code)
+            assert row_piece(row, piece, *args) is row_piece(row, piece, *args)  # built once
+
+
+def test_the_pieces_cover_what_their_templates_show():
+    correct_june_2022_and_set_a_target()
+    Indicator.objects.filter(code="13").update(title='Caseloads <all> & "more"')
+    rows = rows_of(Period.from_key("2022-06"), make_user("officer-cover", "Performance officer"))
+    shown = "".join(row_piece(row, "glance", "month") + row_piece(row, "failure") for row in rows)
+    for text in ("Caseloads &lt;all&gt; &amp; &quot;more&quot;", "govuk-tag--purple", 'data-label="Red for"'):
+        assert text in shown, text

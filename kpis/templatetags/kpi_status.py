@@ -131,10 +131,26 @@ def series_rows(series, indicator) -> str:
 
 @register.simple_tag
 def indicator_article(row, period, pdf=False) -> str:
-    """A report's article for one indicator (``kpis.report_articles``)."""
+    """A report's article for one indicator (``kpis.report_articles``), built once per row: a
+    report row is remembered while its indicator is unchanged, and its articles with it."""
     from kpis.report_articles import indicator_article as article
 
-    return article(row, period, bool(pdf))
+    pdf = bool(pdf)
+    articles = getattr(row, "articles", None)
+    if articles is None:
+        return article(row, period, pdf)
+    if pdf not in articles:
+        articles[pdf] = article(row, period, pdf)
+    return articles[pdf]
+
+
+@register.simple_tag
+def report_row_piece(row, piece, *args) -> str:
+    """A piece of a report's row (``kpis.report_articles.PIECES``): its glance-table row, its Red
+    or worsening item, its failures-table row."""
+    from kpis.report_articles import row_piece
+
+    return row_piece(row, piece, *args)
 
 
 def year_month(day) -> str:
