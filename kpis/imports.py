@@ -64,10 +64,10 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     }
     columns, lines = table_rows(table, parsed, wanted, {"indicator_code", "month", "value"})
     planned = Planned(MonthlyValue, ["indicator_id", "month"])
-    # The file is read a column at a time, and its repeated codes, months, numbers, reasons and
-    # commentary are each read once (failures are not kept, so each is reported on its own line).
+    # The file is read a column at a time (in chunks of lines), and its repeated codes, months,
+    # numbers, reasons and commentary are each read once (failures are not kept, so each is
+    # reported on its own line).
     names = ("indicator_code", "month", "value", "missing_reason", "commentary")
-    picked = columns.picked(lines, names)
     has_commentary = "commentary" in columns.index
     find_indicator = remembered(lambda code: indicator_for(code, context["indicators"]))
     find_month = remembered(lambda text: month("month", text))
@@ -81,9 +81,8 @@ def parse_kpi_long(table: RawTable, context: dict, parsed: Parsed, progress: Cal
     add_row, add_line = planned.rows.append, planned.lines.append
     parsed.rows_read += total
     step = max(1, total // 100)  # progress is reported each hundredth of the file, not each row
-    numbers = (line for line, _cells in lines)
     for count, (line, code, month_text, value_text, reason_text, commentary_text) in enumerate(
-        zip(numbers, *picked, strict=True), start=1
+        columns.picked_lines(lines, names), start=1
     ):
         if count % step == 0 or count == total:
             progress(count, total)

@@ -124,3 +124,35 @@ def test_a_headline_charts_data_table_reads_as_the_template_wrote_it():
             series = IndicatorSeries(indicator, visible_values(user), 24)
             expected = template.render(Context({"series": series}))
             assert chart_data_rows(series) == expected, (role, indicator.code)
+
+
+OVERVIEW_ITEM = """{% load kpi_status %}
+            <li>
+              <a class="govuk-link govuk-!-font-weight-bold" href="{% url 'kpis:indicator_detail' row.indicator.code %}">{{ row.indicator.code }}: {{ row.indicator.title }}</a>
+              <p class="govuk-body govuk-!-margin-bottom-1">{{ row.value_text }}{% if worsening %}, worsening for {{ row.worsening_run }} months running{% endif %} {% status_tag row.status %}</p>
+              <p class="govuk-body-s">{% if row.commentary %}{{ row.commentary|truncatewords:60 }}{% else %}No commentary given.{% endif %}</p>
+            </li>
+          """  # noqa: E501
+
+
+@pytest.mark.parametrize("worsening", [False, True])
+def test_an_item_of_the_red_and_worsening_lists_reads_as_the_template_wrote_it(worsening):
+    from django.template import Context, Template
+
+    from kpis.models import MonthlyValue
+    from kpis.templatetags.kpi_status import overview_item
+    from sct_monitor.views import overview
+    from tests.conftest import make_user
+
+    Indicator.objects.filter(code="13").update(title='Caseloads <all> & "more"')
+    MonthlyValue.objects.filter(commentary="").exclude(value=None).update(
+        commentary=" ".join(["<word>"] * 80)
+    )
+    template = Template(OVERVIEW_ITEM)
+    for role in ("Board member", "Performance officer"):
+        summary = overview(make_user(f"items-{role[:5]}", role))
+        assert summary.rows
+        for row in summary.rows:
+            expected = template.render(Context({"row": row, "worsening": worsening}))
+            assert overview_item(row, worsening) == expected, (role, row.indicator.code)
+            assert overview_item(row, worsening) is overview_item(row, worsening)  # built once

@@ -144,6 +144,42 @@ def indicator_article(row, period, pdf=False) -> str:
     return articles[pdf]
 
 
+def overview_item_markup(row, worsening: bool) -> str:
+    """An indicator in the overview's Red or worsening list, as the template's loop wrote it."""
+    from django.utils.text import Truncator
+
+    from kpis.tables import indicator_url
+
+    indicator = row.indicator
+    escape = conditional_escape
+    link = f"{escape(indicator.code)}: {escape(indicator.title)}"
+    figure = escape(row.value_text)
+    if worsening:
+        figure += f", worsening for {row.worsening_run} months running"
+    commentary = "No commentary given."
+    if row.commentary:
+        commentary = escape(Truncator(row.commentary).words(60, truncate=" …"))
+    return (
+        f'\n            <li>\n              <a class="govuk-link govuk-!-font-weight-bold" '
+        f'href="{escape(indicator_url(indicator.code))}">{link}</a>'
+        f'\n              <p class="govuk-body govuk-!-margin-bottom-1">{figure} {status_tag(row.status)}</p>'
+        f'\n              <p class="govuk-body-s">{commentary}</p>\n            </li>\n          '
+    )
+
+
+@register.simple_tag
+def overview_item(row, worsening=False) -> str:
+    """An indicator in the overview's Red (or, ``worsening``, worsening) list, built once per row:
+    the overview's rows are remembered while their indicators are unchanged."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    key = ("overview", bool(worsening), get_script_prefix(), get_urlconf())
+    built = row.rendered.get(key)
+    if built is None:
+        built = row.rendered[key] = mark_safe(overview_item_markup(row, bool(worsening)))
+    return built
+
+
 @register.simple_tag
 def report_row_piece(row, piece, *args) -> str:
     """A piece of a report's row (``kpis.report_articles.PIECES``): its glance-table row, its Red
