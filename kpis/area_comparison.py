@@ -2,6 +2,7 @@
 indicator's page: the latest year as bars, and every year as LAIT shows it."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -78,9 +79,9 @@ def bars_for(comparison: Comparison, home_name: str) -> list[Bar]:
     return bars
 
 
-def area_comparison(indicator: Indicator) -> AreaComparison | None:
+def area_comparison(indicator: Indicator, today: date | None = None) -> AreaComparison | None:
     """Six queries: comparisons' five and the mappings' notes on definitions."""
-    found = sorted(comparisons([indicator.pk]), key=lambda c: c.as_at, reverse=True)
+    found = sorted(comparisons([indicator.pk], today), key=lambda c: c.as_at, reverse=True)
     if not found:
         return None
     notes = [

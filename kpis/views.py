@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import date
 
 import django_tables2 as tables
 from django.conf import settings
@@ -6,7 +7,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import ListView, TemplateView
 
 from kpis.area_comparison import area_comparison
@@ -33,9 +37,10 @@ from kpis.scorecard import (
 from kpis.series import IndicatorSeries
 from kpis.tables import ScorecardTable, scorecard_export
 from kpis.targets import judgement_in_words
-from kpis.visibility import sees_drafts, values_kind, visible_values
+from kpis.visibility import WORKING, sees_drafts, values_kind, values_of_kind
 from sct_monitor.exports import csv_response, xlsx_response
 from sct_monitor.models import ImportLog
+from sct_monitor.table_memo import remembered_per_indicator
 
 
 def chosen_month(requested: str, coverage: list[MonthCoverage]) -> tuple[MonthCoverage | None, str]:
@@ -106,23 +111,45 @@ class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
         indicator = get_object_or_404(Indicator, code=self.kwargs["code"])
         chosen = self.request.GET.get("range", "24")
         chosen = chosen if chosen in self.RANGES else "24"
-        series = IndicatorSeries(indicator, visible_values(self.request.user), self.RANGES[chosen])
-        context.update(
-            indicator=indicator,
-            series=series,
-            range=chosen,
-            ranges=[("12", "12 months"), ("24", "24 months"), ("all", "All")],
-            reported_figures=list(indicator.reported_figures.order_by("as_at")),
-            history=value_changes(indicator) if sees_drafts(self.request.user) else ([], 0),
-            target_changes=threshold_changes(indicator),
-            target_words=[
+        kind, today = values_kind(self.request.user), timezone.localdate()
+        bodies = indicator_page_bodies((indicator.pk,), chosen, kind, today, get_script_prefix())
+        context.update(indicator=indicator, body=bodies[indicator.pk])
+        return context
+
+
+# What the indicator page's body reads from settings: the home authority and region, the
+# neighbour-model rule.
+AREA_SETTINGS = ("HOME_LA_CODE", "HOME_LA_NAME", "HOME_REGION", "SN_MODEL_RULE")
+
+
+@remembered_per_indicator(reads_settings=AREA_SETTINGS)
+def indicator_page_bodies(
+    indicator_ids: tuple[int, ...], chosen: str, kind: str, today: date, script_prefix: str
+) -> dict[int, SafeString]:
+    """The indicator page's body (all but the header, breadcrumbs and scripts) for each
+    indicator, as readers of ``kind`` of figures see it over the ``chosen`` range of months.
+    It reads its own indicator's rows only (and the DfE and history tables), so a write to
+    another indicator leaves it remembered."""
+    bodies = {}
+    for indicator in Indicator.objects.filter(pk__in=indicator_ids).order_by():
+        series = IndicatorSeries(indicator, values_of_kind(kind), IndicatorDetailView.RANGES[chosen])
+        context = {
+            "indicator": indicator,
+            "series": series,
+            "range": chosen,
+            "ranges": [("12", "12 months"), ("24", "24 months"), ("all", "All")],
+            "reported_figures": list(indicator.reported_figures.order_by("as_at")),
+            "history": value_changes(indicator) if kind == WORKING else ([], 0),
+            "target_changes": threshold_changes(indicator),
+            "target_words": [
                 (target, judgement_in_words(target, indicator, series.openings.get(target.financial_year)))
                 for target in series.target_rows
             ],
-            areas=area_comparison(indicator),
-            month_key=month_key,
-        )
-        return context
+            "areas": area_comparison(indicator, today),
+            "month_key": month_key,
+        }
+        bodies[indicator.pk] = mark_safe(render_to_string("kpis/indicator_body.html", context))
+    return bodies
 
 
 class ReportedFigureListView(PermissionRequiredMixin, ListView):
