@@ -91,6 +91,9 @@ class IndicatorSeries:
         """``rows`` already read (see ``many``), else read now."""
         self.indicator = indicator
         self.limit = months  # None: every month held
+        # Markup built from the series once (its chart, its table of figures): a series the
+        # overview charts is remembered while its indicator is unchanged, and this with it.
+        self.rendered: dict = {}
         rows = rows or read_series_rows([indicator], values)[indicator.pk]
         all_rows = rows.values
         by_month = {row.month: row for row in all_rows}

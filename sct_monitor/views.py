@@ -19,7 +19,7 @@ from kpis.return_status import work_to_do
 from kpis.scorecard import ScorecardData, ScorecardRow, add_months, summary_rows
 from kpis.series import IndicatorSeries
 from kpis.status import Rag, worsening_run
-from kpis.visibility import sees_drafts, values_kind, values_of_kind, visible_values
+from kpis.visibility import sees_drafts, values_kind, values_of_kind
 from sct_monitor.roles import role_of
 from sct_monitor.table_memo import remembered_per_indicator
 
@@ -99,6 +99,15 @@ def overview_rows(indicator_ids: tuple[int, ...], month: date, kind: str) -> dic
     return rows
 
 
+@remembered_per_indicator
+def headline_series(indicator_ids: tuple[int, ...], month: date, kind: str) -> dict[int, IndicatorSeries]:
+    """The 24 months to ``month`` of each indicator charted on the overview (the charts end at the
+    month the overview is about, not at later figures). Shared: do not change the series."""
+    indicators = list(Indicator.objects.filter(pk__in=indicator_ids).order_by())
+    values = values_of_kind(kind).filter(month__lte=month)
+    return {series.indicator.pk: series for series in IndicatorSeries.many(indicators, values, 24)}
+
+
 def headline_rows(summary: Overview) -> list:
     """The rows the overview charts: Red first, then worsening, then the other contract KPIs with
     a figure, each once. Told apart by identity: rows are dataclasses, and comparing two field by
@@ -117,10 +126,8 @@ def home(request: HttpRequest) -> HttpResponse:
     summary = overview(request.user) if request.user.has_perm("kpis.view_indicator") else None
     charts = []
     if summary:
-        chosen = headline_rows(summary)
-        # The charts end at the month the overview is about, not at later figures.
-        values = visible_values(request.user).filter(month__lte=summary.month)
-        charts = IndicatorSeries.many([row.indicator for row in chosen[:HEADLINE_CHARTS]], values, 24)
+        shown = [row.indicator.pk for row in headline_rows(summary)[:HEADLINE_CHARTS]]
+        charts = list(headline_series(tuple(shown), summary.month, values_kind(request.user)).values())
     context = {
         "role": role_of(request.user),
         "overview": summary,

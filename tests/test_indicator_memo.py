@@ -20,13 +20,15 @@ from kpis.models import (
 )
 from kpis.report import period_rows
 from kpis.scorecard import scorecard_rows
+from kpis.templatetags.kpi_charts import indicator_chart
+from kpis.templatetags.kpi_status import chart_data_rows
 from kpis.views import indicator_page_bodies
 from kpis.visibility import PUBLISHED, WORKING
 from sct_monitor import table_memo
 from sct_monitor.data_version import INDICATOR_TABLES, indicator_versions
 from sct_monitor.models import IndicatorVersion
 from sct_monitor.table_memo import remembered, remembered_per_indicator
-from sct_monitor.views import overview_rows
+from sct_monitor.views import headline_series, overview_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +253,16 @@ ROW_FUNCTIONS = [
     pytest.param(lambda ids, kind: scorecard_rows(ids, JUNE, kind, 3), id="scorecard"),
     pytest.param(lambda ids, kind: overview_rows(ids, JUNE, kind), id="overview"),
     pytest.param(lambda ids, kind: indicator_page_bodies(ids, "all", kind, TODAY, "/"), id="indicator page"),
+    pytest.param(lambda ids, kind: overview_charts(ids, kind), id="overview charts"),
 ]
+
+
+def overview_charts(ids: tuple[int, ...], kind: str) -> dict[int, str]:
+    """The overview's headline charts and their tables of figures, as markup."""
+    return {
+        pk: chart_data_rows(series) + indicator_chart(series, f"chart-{pk}", compact=True)
+        for pk, series in headline_series(ids, JUNE, kind).items()
+    }
 
 
 def comparable(rows: dict) -> dict:

@@ -13,7 +13,17 @@ register = template.Library()
 @register.simple_tag
 def indicator_chart(series: IndicatorSeries, chart_id: str, compact: bool = False, areas=None) -> str:
     """The chart of an indicator in a figure whose caption states the latest value and trend;
-    with ``areas``, the home authority's own DfE figures are a series beside the local measure."""
+    with ``areas``, the home authority's own DfE figures are a series beside the local measure.
+    Built once per series, chart id and size (a series may be remembered between requests)."""
+    if areas is not None:
+        return chart_markup(series, chart_id, compact, areas)
+    key = ("chart", chart_id, compact)
+    if key not in series.rendered:
+        series.rendered[key] = chart_markup(series, chart_id, compact, None)
+    return series.rendered[key]
+
+
+def chart_markup(series: IndicatorSeries, chart_id: str, compact: bool, areas) -> str:
     caption = series.summary()
     dfe_points = dfe_points_in_view(series, areas) if areas and not compact else []
     if dfe_points:

@@ -225,7 +225,14 @@ def comparator_rows(series, indicator) -> str:
 
 @register.simple_tag
 def chart_data_rows(series) -> str:
-    """A headline chart's figures as table rows, latest first, built as strings as ``series_rows``."""
+    """A headline chart's figures as table rows, latest first, built as strings as ``series_rows``
+    (once per series: the overview's series are remembered between requests)."""
+    if "data rows" not in series.rendered:
+        series.rendered["data rows"] = chart_data_markup(series)
+    return series.rendered["data rows"]
+
+
+def chart_data_markup(series) -> str:
     escape, indicator = conditional_escape, series.indicator
     unit, places = indicator.unit, indicator.decimal_places
     return mark_safe(
