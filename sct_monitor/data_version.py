@@ -75,12 +75,22 @@ def current_version() -> str | None:
     return f"{row[0]}@{row[1]}" if row else None
 
 
-def indicator_versions() -> dict[int, str]:
+def indicator_versions() -> dict[int, str | None]:
     """Each indicator's version, as ``number@stamp``, read in one query (an indicator no write has
-    touched since the triggers were installed has none)."""
+    touched since the triggers were installed has none).
+
+    On PostgreSQL a version advances once a transaction, so within the transaction that wrote an
+    indicator its later writes leave the number alone: to that transaction the indicator has no
+    version (None), and nothing of it is remembered or given again there."""
+    table = IndicatorVersion._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT indicator_id, number, stamp FROM {IndicatorVersion._meta.db_table}")
-        return {indicator_id: f"{number}@{stamp}" for indicator_id, number, stamp in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT indicator_id, number, stamp, transaction = txid_current_if_assigned() FROM {table}"
+            )
+            return {pk: None if own else f"{number}@{stamp}" for pk, number, stamp, own in cursor.fetchall()}
+        cursor.execute(f"SELECT indicator_id, number, stamp FROM {table}")
+        return {pk: f"{number}@{stamp}" for pk, number, stamp in cursor.fetchall()}
 
 
 def postgresql_indicator_statements(tables: dict[str, str]) -> list[str]:
@@ -91,10 +101,13 @@ def postgresql_indicator_statements(tables: dict[str, str]) -> list[str]:
     def advance(ids: str) -> str:
         # Distinct and in order: ON CONFLICT may touch a row once a statement, and two writers
         # taking the same indicators' rows in the same order cannot deadlock on them.
+        # Once a transaction: a row this transaction advanced already is left as it is.
         return (
-            f"INSERT INTO {versions} AS v (indicator_id, number, stamp) "
-            f"SELECT id, 1, clock_timestamp()::text FROM ({ids}) ids WHERE id IS NOT NULL ORDER BY id "
-            "ON CONFLICT (indicator_id) DO UPDATE SET number = v.number + 1, stamp = EXCLUDED.stamp;"
+            f"INSERT INTO {versions} AS v (indicator_id, number, stamp, transaction) "
+            f"SELECT id, 1, clock_timestamp()::text, txid_current() FROM ({ids}) ids "
+            "WHERE id IS NOT NULL ORDER BY id "
+            "ON CONFLICT (indicator_id) DO UPDATE SET number = v.number + 1, stamp = EXCLUDED.stamp, "
+            "transaction = EXCLUDED.transaction WHERE v.transaction IS DISTINCT FROM EXCLUDED.transaction;"
         )
 
     statements = []
@@ -110,7 +123,8 @@ def postgresql_indicator_statements(tables: dict[str, str]) -> list[str]:
                 ELSIF TG_OP = 'DELETE' THEN
                     {advance(f"SELECT DISTINCT {column} AS id FROM old_rows")}
                 ELSE
-                    UPDATE {versions} SET number = number + 1, stamp = clock_timestamp()::text;
+                    UPDATE {versions} SET number = number + 1, stamp = clock_timestamp()::text,
+                    transaction = txid_current();
                 END IF;
                 RETURN NULL;
             END $$"""

@@ -173,6 +173,10 @@ class IndicatorVersion(models.Model):
     number = models.BigIntegerField(default=0)
     # As DataVersion's: a restored backup sets numbers back, but never to a (number, stamp) seen.
     stamp = models.CharField(max_length=40, default="")
+    # The transaction that last advanced it (PostgreSQL): readers see a transaction's writes all
+    # at once, at its commit, so one advance a transaction is enough, and the statements after
+    # the first (an import publishing a hundred months) leave the row alone.
+    transaction = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = "indicator version"

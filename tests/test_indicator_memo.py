@@ -125,13 +125,22 @@ def test_a_statement_over_several_indicators_advances_each_of_them():
 
 
 def test_a_row_moved_to_another_indicator_advances_both():
-    one, other = pks("13", "14")
-    row = MonthlyValue.objects.filter(indicator_id=one).order_by("month").first()
-    MonthlyValue.objects.filter(pk=row.pk).delete()
-    created = MonthlyValue.objects.create(indicator_id=one, month=date(2031, 2, 1), value=2)
+    one, other = pks("14", "13")
+    target = Target.objects.get(indicator_id=one, financial_year=2018)
+    assert not Target.objects.filter(indicator_id=other, financial_year=2018).exists()
     before = indicator_versions()
-    MonthlyValue.objects.filter(pk=created.pk).update(indicator_id=other)
+    Target.objects.filter(pk=target.pk).update(indicator_id=other)
     assert advanced(before) == {one, other}
+
+
+def test_within_the_writing_transaction_a_written_indicator_has_no_version_to_remember_by():
+    """PostgreSQL advances a version once a transaction; until the writer commits, its own later
+    writes must not find what it remembered after the first."""
+    one, _other = ids = pks("13", "14")
+    Indicator.objects.filter(pk=one).update(title="First write")
+    assert titles_with_targets(ids, 2022)[one][0] == "First write"
+    Indicator.objects.filter(pk=one).update(title="Second write")
+    assert titles_with_targets(ids, 2022)[one][0] == "Second write"
 
 
 def test_a_statement_written_by_hand_advances_the_indicators_it_wrote():

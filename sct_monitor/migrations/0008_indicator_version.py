@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
                 ("indicator_id", models.BigIntegerField(primary_key=True, serialize=False)),
                 ("number", models.BigIntegerField(default=0)),
                 ("stamp", models.CharField(default="", max_length=40)),
+                ("transaction", models.BigIntegerField(null=True)),
             ],
             options={"verbose_name": "indicator version"},
         ),
