@@ -339,9 +339,10 @@ def write_plan(plan: Plan, log: ImportLog, user) -> None:
     months_written: set = set()
     for planned in plan.parsed.planned:
         if planned.model in SET_BASED:
-            result = write_changes(
-                planned.model, planned.key_fields, plan.comparisons[planned.model], reason, user
-            )
+            # Let go of once written: its changes would otherwise be held while months are published.
+            comparison = plan.comparisons.pop(planned.model)
+            result = write_changes(planned.model, planned.key_fields, comparison, reason, user)
+            del comparison
         else:
             result = upsert(
                 planned.model, planned.key_fields, rows_for(planned), existing=existing_for(planned),

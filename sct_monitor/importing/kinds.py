@@ -6,7 +6,7 @@ finance.imports); sct_monitor.importing.registry gathers them, so a new dataset 
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -142,6 +142,17 @@ class Columns:
         column_at = dict(zip(positions, taken, strict=True))
         return [column_at[self.index[name]] if name in self.index else blank for name in names]
 
+    def picked_lines(self, lines: Sequence[tuple[int, list[str]]], names: Sequence[str]) -> Iterator[tuple]:
+        """Each line's number and what ``get`` gives for each of ``names`` on it, as a tuple: the
+        lines are picked (see ``picked``) a chunk at a time, so that only a chunk's cells are held
+        at once (a large file's every cell, as lists of strings, takes many times its text's memory)."""
+        for start in range(0, len(lines), PICKED_CHUNK_LINES):
+            chunk = list(lines[start : start + PICKED_CHUNK_LINES])
+            numbers = [line for line, _cells in chunk]
+            yield from zip(numbers, *self.picked(chunk, names), strict=True)
+
+
+PICKED_CHUNK_LINES = 10_000  # lines cut into cells at a time by ``Columns.picked_lines``
 
 # Results remembered per file by ``remembered``: enough for every distinct number or month of a
 # large file's common case, few enough that a file of all-different texts cannot grow memory much.

@@ -14,7 +14,7 @@ django-simple-history would (``+`` for new rows, ``~`` for changed ones, with th
 The result is an ``UpsertResult`` with the same counts and changed keys as ``upsert`` gives.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
@@ -22,10 +22,13 @@ from operator import is_, itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from sct_monitor.bulk_insert import collector_paused, insert_columns
+from sct_monitor.importing.kinds import REMEMBERED_RESULTS
 from sct_monitor.upsert import UpsertResult
 
 CREATED, CHANGED = "+", "~"  # django-simple-history's history_type for each
@@ -64,32 +67,90 @@ def compare(
 def compare_in_python(
     model: type[models.Model], key_fields: Sequence[str], rows: list[dict[str, Any]], existing: QuerySet
 ) -> Comparison:
-    """``compare``, reading back the rows ``existing`` holds (one query) and comparing in Python."""
+    """``compare``, reading back the rows ``existing`` holds (one query) and comparing in Python.
+
+    Each stored row is compared as it is read with the file's row of the same key, so the stored
+    rows are never all held (with the file's, they were the larger part of a re-import's memory)."""
     comparison = Comparison(UpsertResult())
     compared = sorted({name for row in rows for name in row} - set(key_fields))
     width = len(key_fields)
-    # Read in large chunks through a server-side cursor: few round trips, and the rows are never
-    # all held twice (by the driver and in ``held``).
-    held = {
-        values[:width]: values[width:]
-        for values in existing.values_list(*key_fields, *compared).iterator(chunk_size=COMPARE_CHUNK)
-    }
+    keys = unique_keys(model, key_fields, rows)
+    place = dict(zip(keys, range(len(keys)), strict=True))  # each key's row in the file
     position = {name: i for i, name in enumerate(compared)}
     every_field = set(compared) | set(key_fields)
+    found = bytearray(len(rows))  # what each of the file's rows is: NEW until a stored row is read
+    for values in stored_values(existing, [*key_fields, *compared]):
+        at = place.get(values[:width])
+        if at is not None:
+            current = values[width:]
+            found[at] = (
+                CHANGED_ROW if differs(rows[at], current, compared, position, every_field) else SAME_ROW
+            )
     result = comparison.result
-    for row, key in zip(rows, unique_keys(model, key_fields, rows), strict=True):
-        current = held.get(key)
-        if current is None:
-            comparison.changes.append((CREATED, row))
-            result.created += 1
-        elif differs(row, current, compared, position, every_field):
-            comparison.changes.append((CHANGED, row))
-            result.updated += 1
-        else:
-            result.unchanged += 1
+    changes, changed_keys = comparison.changes, result.changed_keys
+    for row, key, what in zip(rows, keys, found, strict=True):
+        if what == SAME_ROW:
             continue
-        result.changed_keys.add(key)
+        changes.append((CREATED if what == NEW_ROW else CHANGED, row))
+        changed_keys.add(key)
+    result.unchanged = found.count(SAME_ROW)
+    result.updated = found.count(CHANGED_ROW)
+    result.created = len(rows) - result.unchanged - result.updated
     return comparison
+
+
+NEW_ROW, SAME_ROW, CHANGED_ROW = 0, 1, 2  # what compare_in_python finds each of a file's rows to be
+
+
+def stored_values(existing: QuerySet, names: Sequence[str]) -> Iterator[tuple]:
+    """What ``existing.values_list(*names)`` gives, read in large chunks through a server-side
+    cursor and converted a column at a time, each distinct stored value of a column once (see
+    ``Conversions``): a table repeats its months and figures, and converting each value of each
+    row, as values_list does, was most of reading the rows back."""
+    queryset = existing.values_list(*names)
+    compiler = queryset.query.get_compiler(queryset.db)
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=COMPARE_CHUNK)
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    conversions = {
+        at: Conversions(converters, expression, compiler.connection)
+        for at, (converters, expression) in compiler.get_converters(fields).items()
+    }
+    for chunk in chunks:
+        if not chunk:
+            continue
+        columns = list(zip(*chunk, strict=True))
+        for at, conversion in conversions.items():
+            columns[at] = conversion.column(columns[at])
+        yield from zip(*columns, strict=True)
+
+
+class Conversions(dict):
+    """Stored values of a column as Django's ``converters`` for it make them (as
+    SQLCompiler.apply_converters runs them), each distinct value converted once and kept (up to
+    REMEMBERED_RESULTS of them), keyed by type and value: 1 == 1.0 == True, yet a converter may
+    tell them apart."""
+
+    def __init__(self, converters: Sequence[Callable], expression, database: BaseDatabaseWrapper):
+        super().__init__()
+        self.converters, self.expression, self.database = converters, expression, database
+
+    def convert(self, value: Any) -> Any:
+        for converter in self.converters:
+            value = converter(value, self.expression, self.database)
+        return value
+
+    def __missing__(self, key: tuple[type, Any]) -> Any:
+        value = self.convert(key[1])
+        if len(self) < REMEMBERED_RESULTS:
+            self[key] = value
+        return value
+
+    def column(self, values: Sequence[Any]) -> list[Any]:
+        """``values`` converted, in one pass that runs no Python code for a value already seen."""
+        try:
+            return list(map(self.__getitem__, zip(map(type, values), values, strict=True)))
+        except TypeError:  # a value that cannot be a key (a list, say): each converted on its own
+            return list(map(self.convert, values))
 
 
 # PostgreSQL array types for fields' internal types; a field of any other type is compared in Python.
