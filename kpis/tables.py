@@ -150,6 +150,11 @@ class ScorecardTable(tables.Table):
             rows.append(built)
         return rows
 
+    def rendered_body(self) -> SafeString:
+        """The rows as the table template's body writes them, joined once (a template loop over
+        hundreds of rows took a good part of the page)."""
+        return mark_safe("".join(f"\n      {row}" for row in self.rendered_rows()))
+
     @staticmethod
     def rendered_row(record: ScorecardRow, columns: list[tuple[str, str, Callable]]) -> SafeString:
         cells = []

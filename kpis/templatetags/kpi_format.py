@@ -30,3 +30,20 @@ def indicator_size(value: Decimal | None, indicator) -> str:
     from kpis.scorecard import size_of
 
     return "" if value is None else size_of(value, indicator)
+
+
+@register.simple_tag
+def month_options(coverage, current) -> str:
+    """The scorecard's choice of month, an option a covered month, built as one string (a
+    template loop over ten years of months was a good part of the page)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    chosen = current.month if current else None
+    return mark_safe(
+        "".join(
+            f'\n        <option value="{conditional_escape(option.key)}"{" selected" if option.month == chosen else ""}>'
+            f"{conditional_escape(option.label)}</option>\n      "
+            for option in coverage
+        )
+    )
