@@ -176,3 +176,26 @@ def test_each_row_is_built_with_the_cells_django_tables2_would_render(month):
             expected = conditional_escape(bound_row.get_cell(column.name))
             assert f'app-col-{column.name}"' in row_html
             assert f">{expected}</t" in row_html, (column.name, expected)
+
+
+MONTH_OPTIONS_LOOP = """{% for option in coverage %}
+        <option value="{{ option.key }}"{% if current and option.month == current.month %} selected{% endif %}>{{ option.label }}</option>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("chosen", [None, date(2022, 6, 1), date(2018, 12, 1)])
+def test_the_months_options_read_as_the_template_loop_wrote_them(chosen):
+    from django.template import Context, Template
+
+    from kpis.scorecard import MonthCoverage, month_coverage
+    from kpis.templatetags.kpi_format import month_options
+    from kpis.visibility import PUBLISHED
+
+    coverage = month_coverage(PUBLISHED)
+    assert len(coverage) > 12
+    current = next((c for c in coverage if c.month == chosen), None) if chosen else None
+    expected = Template(MONTH_OPTIONS_LOOP).render(Context({"coverage": coverage, "current": current}))
+    assert month_options(coverage, current) == expected
+    assert (" selected" in expected) == (chosen is not None)
+    one = [MonthCoverage(date(2022, 1, 1), 1)]
+    assert "(1 indicator)" in month_options(one, None)
