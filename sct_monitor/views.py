@@ -61,9 +61,12 @@ def overview(user) -> Overview | None:
     if period is None:
         return None
     month = period.start
-    indicators = Indicator.objects.filter(active=True).order_by("display_order", "code").only("pk")
-    found = overview_rows(tuple(indicator.pk for indicator in indicators), month, values_kind(user))
-    rows = [found[indicator.pk] for indicator in indicators]
+    # Ids only: the rows bring their own indicators (building hundreds of instances here cost more
+    # than the rows remembered).
+    ids = tuple(
+        Indicator.objects.filter(active=True).order_by("display_order", "code").values_list("pk", flat=True)
+    )
+    rows = list(overview_rows(ids, month, values_kind(user)).values())
     contract = [row for row in rows if row.indicator.category == Category.CONTRACT_KPI]
     judged = [row.comparators[0].judgement for row in contract if row.comparators[0].judgement]
     latest = coverage[0][0] if coverage and coverage[0][0] != month else None

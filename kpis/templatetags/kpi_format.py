@@ -42,8 +42,9 @@ def month_options(coverage, current) -> str:
     chosen = current.month if current else None
     return mark_safe(
         "".join(
-            f'\n        <option value="{conditional_escape(option.key)}"{" selected" if option.month == chosen else ""}>'
-            f"{conditional_escape(option.label)}</option>\n      "
+            f'\n        <option value="{conditional_escape(option.key)}"'
+            + (" selected" if option.month == chosen else "")
+            + f">{conditional_escape(option.label)}</option>\n      "
             for option in coverage
         )
     )

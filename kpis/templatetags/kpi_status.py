@@ -168,6 +168,12 @@ def overview_item_markup(row, worsening: bool) -> str:
 
 
 @register.simple_tag
+def overview_items(rows, worsening=False) -> str:
+    """The overview's Red (or, ``worsening``, worsening) list's items, joined once."""
+    return mark_safe("".join(overview_item(row, worsening) for row in rows))
+
+
+@register.simple_tag
 def overview_item(row, worsening=False) -> str:
     """An indicator in the overview's Red (or, ``worsening``, worsening) list, built once per row:
     the overview's rows are remembered while their indicators are unchanged."""
