@@ -187,6 +187,20 @@ def overview_item(row, worsening=False) -> str:
 
 
 @register.simple_tag
+def indicator_articles(rows, period, pdf=False) -> str:
+    """The articles of a group of a report's rows, each on lines of its own, joined once."""
+    return mark_safe("".join(f"\n{indicator_article(row, period, pdf)}\n" for row in rows))
+
+
+@register.simple_tag
+def report_row_pieces(rows, piece, *args) -> str:
+    """``report_row_piece`` for each of ``rows``, joined once."""
+    from kpis.report_articles import row_piece
+
+    return mark_safe("".join(row_piece(row, piece, *args) for row in rows))
+
+
+@register.simple_tag
 def report_row_piece(row, piece, *args) -> str:
     """A piece of a report's row (``kpis.report_articles.PIECES``): its glance-table row, its Red
     or worsening item, its failures-table row."""
