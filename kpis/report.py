@@ -212,14 +212,15 @@ class PeriodIndicators:
         # What the order and the list of indicators without a figure need, as tuples: the rows
         # bring their own indicators, and building hundreds of instances here cost more than the
         # rows remembered.
-        listed = Indicator.objects.order_by("display_order", "code").values_list(*LISTED_FIELDS)
-        indicators = [Indicator(**dict(zip(LISTED_FIELDS, fields, strict=True))) for fields in listed]
-        found = period_rows(tuple(i.pk for i in indicators), period.key, values_kind(report.user))
+        listed = list(Indicator.objects.order_by("display_order", "code").values_list(*LISTED_FIELDS))
+        found = period_rows(tuple(pk for pk, *_ in listed), period.key, values_kind(report.user))
         self.rows = [row for row in found.values() if row is not None]
-        self.no_figure = [
-            i for i in indicators
-            if found[i.pk] is None and i.active and any(i.reports_in(m) for m in period.months)
-        ]  # fmt: skip
+        without = [
+            Indicator(pk=pk, code=code, active=active, frequency=frequency)
+            for pk, code, active, frequency in listed
+            if found[pk] is None and active
+        ]
+        self.no_figure = [i for i in without if any(i.reports_in(m) for m in period.months)]
 
     def groups(self) -> list[IndicatorGroup]:
         groups: dict[str, IndicatorGroup] = {}

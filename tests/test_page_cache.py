@@ -266,3 +266,22 @@ def test_a_superuser_and_an_inactive_user_are_left_to_django(django_assert_num_q
         read_access(inactive)
     assert not hasattr(superuser, "_perm_cache") and not hasattr(inactive, "_group_names")
     assert fresh(superuser).has_perm("kpis.add_monthlyvalue")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        'name="csrfmiddlewaretoken" value="abc"',
+        'x name="csrfmiddlewaretoken" value="" y name="csrfmiddlewaretoken" value="d"e"',
+        'name="csrfmiddlewaretoken" value="never closed',
+        'name="csrfmiddlewaretoken" value="a"name="csrfmiddlewaretoken" value="b"',
+    ],
+)
+def test_the_csrf_values_found_are_those_the_pattern_finds(html):
+    import re
+
+    from sct_monitor.page_cache import csrf_values
+
+    pattern = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+    assert csrf_values(html) == [(m.end(1), m.start(2)) for m in pattern.finditer(html)]
