@@ -97,28 +97,28 @@ def record(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def current_versions() -> dict[str, str]:
-    snapshot = getattr(_state, "snapshot", None)
+def read_once_a_request(name: str, read: Callable[[], dict]) -> dict:
+    """``read()``, kept as the request's snapshot ``name`` until the request ends or writes;
+    outside a request, read every time."""
+    snapshot = getattr(_state, name, None)
     if snapshot is not None:
         return snapshot
+    versions = read()
+    if getattr(_state, "in_request", False):
+        setattr(_state, name, versions)
+    return versions
+
+
+def current_versions() -> dict[str, str]:
     from sct_monitor.data_version import table_versions
 
-    versions = table_versions()
-    if getattr(_state, "in_request", False):
-        _state.snapshot = versions
-    return versions
+    return read_once_a_request("snapshot", table_versions)
 
 
-def current_indicator_versions() -> dict[int, str]:
-    snapshot = getattr(_state, "indicator_snapshot", None)
-    if snapshot is not None:
-        return snapshot
+def current_indicator_versions() -> dict[int, str | None]:
     from sct_monitor.data_version import indicator_versions
 
-    versions = indicator_versions()
-    if getattr(_state, "in_request", False):
-        _state.indicator_snapshot = versions
-    return versions
+    return read_once_a_request("indicator_snapshot", indicator_versions)
 
 
 def forget_snapshot() -> None:
