@@ -432,11 +432,7 @@ def sections(report: Report) -> list[Section]:
         [[rag.label, now, before, change] for rag, now, before, change in headlines.counts],
     )  # fmt: skip
     workforce_rows = [r for r in indicators.rows if r.indicator.code in WORKFORCE_CODES]
-    figures = list(
-        ReportedFigure.objects.filter(
-            topic="Workforce", as_at__range=(period.start, period.last_day)
-        ).order_by("as_at")
-    )
+    figures = workforce_figures(period.key)
     figures_table = ExportTable(
         "workforce-figures",
         f"Other workforce figures reported, {period.label}",
@@ -456,6 +452,18 @@ def sections(report: Report) -> list[Section]:
                 [indicator_table(workforce_rows, "workforce", f"Workforce indicators, {period.label}"),
                  figures_table]),
     ]  # fmt: skip
+
+
+@remembered
+def workforce_figures(period_key: str) -> list[ReportedFigure]:
+    """The other workforce figures reported in the period (remembered while no reported figure
+    changes). Shared: read them, do not change them."""
+    period = Period.from_key(period_key)
+    return list(
+        ReportedFigure.objects.filter(
+            topic="Workforce", as_at__range=(period.start, period.last_day)
+        ).order_by("as_at")
+    )
 
 
 def overview_month(user) -> tuple[Period | None, list]:

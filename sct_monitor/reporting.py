@@ -195,15 +195,25 @@ SECTION_ORDER = [
 ]  # fmt: skip
 
 
-def build_report(period: Period, user) -> Report:
-    """The period's report as ``user`` may read it; NotVisible when a board member may not."""
-    staff = sees_drafts(user)
-    returns = {r.month: r for r in MonthlyReturn.objects.filter(month__in=period.months)}
-    every_revision = list(
-        Publication.objects.filter(month__in=period.months)
+@remembered
+def returns_and_publications(period_key: str) -> tuple[dict[date, MonthlyReturn], tuple[Publication, ...]]:
+    """The period's monthly returns by month, and every publication of its months in month and
+    revision order: remembered while neither table (nor the publishers' names) changes, so a
+    write to the figures leaves them read. Shared: read them, do not change them."""
+    months = Period.from_key(period_key).months
+    returns = {r.month: r for r in MonthlyReturn.objects.filter(month__in=months)}
+    every_revision = tuple(
+        Publication.objects.filter(month__in=months)
         .select_related("published_by")
         .order_by("month", "revision")
     )
+    return returns, every_revision
+
+
+def build_report(period: Period, user) -> Report:
+    """The period's report as ``user`` may read it; NotVisible when a board member may not."""
+    staff = sees_drafts(user)
+    returns, every_revision = returns_and_publications(period.key)
     publications: dict[date, Publication] = {}
     for publication in every_revision:
         publications[publication.month] = publication  # the latest revision wins
@@ -240,7 +250,7 @@ def narratives_for(report: Report) -> dict[str, dict]:
     return publication.summary.get("narratives", {}).get(report.period.key, {})
 
 
-def revisions_for(report: Report, every_revision: list[Publication]) -> list[Revision]:
+def revisions_for(report: Report, every_revision: tuple[Publication, ...]) -> list[Revision]:
     """Every correction published for the period's months, with the figures it revised; from
     the period's publications already read (each month's, in month and revision order)."""
     corrections = [publication for publication in every_revision if publication.revision > 1]

@@ -132,3 +132,22 @@ def test_the_templates_of_sections_rendered_once_for_every_reader_use_nothing_of
         text = (Path(settings.BASE_DIR) / "templates" / name).read_text()
         used = set(re.findall(r"{[{%][^}]*?\b(request|user|perms|csrf_token|pdf|messages)\b", text))
         assert not used, (name, used)
+
+
+def test_a_workforce_figure_and_a_returns_state_changed_after_the_report_was_shown_are_shown(
+    client, officer_user, uncached_pages
+):
+    from kpis.models import MonthlyReturn, ReportedFigure, ValueStatus
+
+    client.force_login(officer_user)
+    officer_client = client
+    before = report_page(officer_client)
+    assert "Agency staff counted in June" not in before
+    ReportedFigure.objects.create(
+        topic="Workforce", label="Agency staff counted in June", value=12, unit="count",
+        period="June 2022", as_at=date(2022, 6, 30), source="A paper",
+    )  # fmt: skip
+    assert "Agency staff counted in June" in report_page(officer_client)
+    MonthlyReturn.objects.filter(month=JUNE).update(status=ValueStatus.DRAFT)
+    assert "Provisional: June 2022 is not published" in report_page(officer_client)
+    assert "Provisional: June 2022 is not published" not in before
