@@ -555,11 +555,13 @@ def scorecard_rows(
     return {row.indicator.pk: row for row in data.rows()}
 
 
-def rows_for(indicators: Sequence[Indicator], month: date, kind: str, history: int = 3) -> list[ScorecardRow]:
-    """The indicators' scorecard rows in their order: only the rows not remembered, or whose
-    indicator has changed since, are worked out (together, in a fixed number of queries)."""
-    found = scorecard_rows(tuple(indicator.pk for indicator in indicators), month, kind, history)
-    return [found[indicator.pk] for indicator in indicators]
+def scorecard_rows_of(
+    indicator_ids: Sequence[int], month: date, kind: str, history: int = 3
+) -> list[ScorecardRow]:
+    """The indicators' scorecard rows in the order of ``indicator_ids``: only the rows not
+    remembered, or whose indicator has changed since, are worked out (together, in a fixed number
+    of queries). Ids, not instances: the rows bring their own indicators."""
+    return list(scorecard_rows(tuple(indicator_ids), month, kind, history).values())
 
 
 def judgement_note(published: Status, today: Status) -> str:

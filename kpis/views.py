@@ -31,7 +31,7 @@ from kpis.scorecard import (
     MonthCoverage,
     better_month,
     month_coverage,
-    rows_for,
+    scorecard_rows_of,
     summary_rows,
 )
 from kpis.series import IndicatorSeries
@@ -69,8 +69,8 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
         coverage = month_coverage(kind)
         current, month_error = chosen_month(request.GET.get("month", ""), coverage)
         filterset = ScorecardFilterSet(request.GET, queryset=Indicator.objects.filter(active=True))
-        indicators = list(filterset.qs.order_by("display_order", "code"))
-        rows = rows_for(indicators, current.month, kind) if current else []
+        ids = filterset.qs.order_by("display_order", "code").values_list("pk", flat=True)
+        rows = scorecard_rows_of(ids, current.month, kind) if current else []
         table = ScorecardTable(rows)
         if current:
             table.caption = f"Indicators, {month_label(current.month)}"
