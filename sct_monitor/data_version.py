@@ -97,6 +97,32 @@ def indicator_versions() -> dict[int, str | None]:
         return {pk: f"{number}@{stamp}" for pk, number, stamp in cursor.fetchall()}
 
 
+# The tables a user's role and permissions are read from (``page_cache.access_of``).
+ACCESS_TABLES = tuple(table for table in WATCHED_EXTRA_TABLES if table.startswith("auth_"))
+
+
+def page_versions() -> tuple[str, str] | None:
+    """The committed data version and the version of the users' roles and permissions (their
+    tables' versions together), read in one query; None if the data version's row is missing.
+
+    Without a row for every access table (a flushed test database) the access version is the
+    data version itself, so what is kept on it is kept no longer than before."""
+    placeholders = ", ".join(["%s"] * len(ACCESS_TABLES))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT '', number, stamp FROM {DataVersion._meta.db_table} WHERE id = %s UNION ALL "
+            f"SELECT name, number, stamp FROM {TableVersion._meta.db_table} WHERE name IN ({placeholders})",
+            [VERSION_ROW, *ACCESS_TABLES],
+        )
+        rows = {name: f"{number}@{stamp}" for name, number, stamp in cursor.fetchall()}
+    data = rows.pop("", None)
+    if data is None:
+        return None
+    if len(rows) < len(ACCESS_TABLES):
+        return data, data
+    return data, ",".join(f"{name}={rows[name]}" for name in sorted(rows))
+
+
 def postgresql_indicator_statements(tables: dict[str, str]) -> list[str]:
     """Statement triggers that advance the version of every indicator a statement's rows name,
     set-based from the statement's transition tables (PostgreSQL allows them one event a trigger)."""

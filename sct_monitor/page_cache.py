@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 
-from sct_monitor.data_version import current_version
-from sct_monitor.roles import role_of
+from sct_monitor.data_version import page_versions
+from sct_monitor.roles import group_names, role_of
 
 # The read-only pages every role reads most (view names as ``reverse`` spells them).
 CACHED_VIEWS = frozenset(
@@ -143,9 +143,10 @@ def cut_into_slots(html: str, username: str) -> tuple[tuple[str, ...], tuple[str
     return tuple(pieces), tuple(slots)
 
 
-# (user id, data version) -> the user's role and permissions. Groups and permissions are watched
-# tables, so a change to either advances the version and is read afresh.
-_access_by_version: dict[tuple[int, str], tuple[str, frozenset[str]]] = {}
+# (user id, access version) -> the user's role and permissions. The access version is the
+# versions of the users', groups' and permissions' tables, so a change to any of them is read
+# afresh, and a write to the data leaves what a user may see as it was read.
+_access_by_version: dict[tuple[int, str], tuple[str, frozenset[str], frozenset[str]]] = {}
 ACCESS_ENTRIES = 2000
 
 
@@ -185,31 +186,34 @@ def read_access(user) -> None:
 
 
 def access_of(user, version: str) -> str:
-    """The user's role and permissions as the page key spells them, read once per data version
-    rather than per request. The permissions are handed to Django's own per-request cache too, so
-    later checks in this request (the response headers') ask nothing of the database."""
+    """The user's role and permissions as the page key spells them, read once per access version
+    (``data_version.page_versions``) rather than per request. The permissions are handed to
+    Django's own per-request cache too, so later checks in this request (the response headers')
+    ask nothing of the database."""
     known = _access_by_version.get((user.pk, version))
     if known is None:
         if len(_access_by_version) >= ACCESS_ENTRIES:
             _access_by_version.clear()
         read_access(user)
-        known = (role_of(user) or "", frozenset(user.get_all_permissions()))
+        known = (role_of(user) or "", frozenset(user.get_all_permissions()), group_names(user))
         _access_by_version[(user.pk, version)] = known
     else:
         user._perm_cache = set(known[1])  # ModelBackend's cache of all the user's permissions
-    role, permissions = known
+        user._group_names = known[2]  # and role_of's of the user's groups, for a page rendered
+    role, permissions, _ = known
     return f"{role}\n" + ",".join(sorted(permissions))
 
 
-def page_key(request: HttpRequest, version: str) -> str:
-    """Everything a cached page's content depends on, hashed."""
+def page_key(request: HttpRequest, version: str, access: str | None = None) -> str:
+    """Everything a cached page's content depends on, hashed (``access``: the version of the
+    users' roles and permissions, the data version if not given)."""
     user = request.user
     parts = [
         version,
         timezone.localdate().isoformat(),
         request.get_full_path(),
         "superuser" if user.is_superuser else "",
-        access_of(user, version),
+        access_of(user, access or version),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -285,10 +289,10 @@ class PageCacheMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not self.applies(request):
             return None
-        version = current_version()
-        if version is None:
+        versions = page_versions()
+        if versions is None:
             return None
-        key = page_key(request, version)
+        key = page_key(request, *versions)
         etag = etag_for(key, request)
         if etag_matches(request, etag):
             return self.finish(HttpResponseNotModified(), etag, "not-modified")

@@ -285,3 +285,30 @@ def test_the_csrf_values_found_are_those_the_pattern_finds(html):
 
     pattern = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
     assert csrf_values(html) == [(m.end(1), m.start(2)) for m in pattern.finditer(html)]
+
+
+def test_a_write_to_the_data_leaves_the_users_access_read_and_a_change_of_role_reads_it_again(board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sct_monitor.data_version import page_versions
+
+    def access_reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert board.get(SCORECARD).status_code == 200
+        return sum(
+            "auth_user_groups" in query["sql"] and "dataversion" not in query["sql"]
+            for query in queries.captured_queries
+        )
+
+    data, access = page_versions()
+    board.get(SCORECARD)
+    Indicator.objects.filter(code="13").update(title="Renamed")
+    assert page_versions()[0] != data and page_versions()[1] == access
+    assert access_reads() == 0  # rendered afresh, the role as it was read
+    user = get_user_model().objects.get(username="reader")
+    user.groups.add(Group.objects.get(name="Performance officer"))
+    assert page_versions()[1] != access
+    assert access_reads() == 1
+    user.groups.set([])
+    assert board.get(SCORECARD).status_code == 403
