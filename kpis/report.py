@@ -75,9 +75,9 @@ class IndicatorRow:
     points: list[ChartPoint] = field(default_factory=list)
     target_points: list[tuple[date, Decimal]] = field(default_factory=list)
     had_figure_before: bool = False  # a figure for the period it is compared with
-    # The row's article as built for the page and for print (``indicator_article``): a row is
-    # remembered across requests while its indicator is unchanged, and its articles with it.
-    articles: dict = field(default_factory=dict, compare=False, repr=False)
+    # The row's markup once built (its article for the page and for print, its pieces of the
+    # report's tables and lists: ``report_articles.row_piece``), kept with the remembered row.
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def value_text(self) -> str:

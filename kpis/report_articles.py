@@ -15,6 +15,7 @@ from kpis.formatting import format_value
 from kpis.templatetags.kpi_status import status_tag
 from sct_monitor.periods import Period
 from sct_monitor.reporting import render_text
+from sct_monitor.table_memo import kept
 
 PROVISIONAL = ' <strong class="govuk-tag govuk-tag--blue">Provisional</strong>'
 REVISED = '<strong class="govuk-tag govuk-tag--purple">Revised</strong> '
@@ -187,13 +188,15 @@ def failure_row(row) -> str:
 
 
 # A row's pieces, each built once: a report row is remembered while its indicator is unchanged.
-PIECES = {"glance": glance_row, "red": red_item, "worsening": worsening_item, "failure": failure_row}
+PIECES = {
+    "article": indicator_article,
+    "glance": glance_row,
+    "red": red_item,
+    "worsening": worsening_item,
+    "failure": failure_row,
+}
 
 
 def row_piece(row, piece: str, *args) -> SafeString:
     """``piece`` of PIECES for ``row`` (with ``args``), kept on the row once built."""
-    key = (piece, *args)
-    built = row.articles.get(key)
-    if built is None:
-        built = row.articles[key] = mark_safe(PIECES[piece](row, *args))
-    return built
+    return kept(row, (piece, *args), lambda: PIECES[piece](row, *args))

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kpis.scorecard import ScorecardRow, describe_change
 from kpis.templatetags.kpi_status import sparkline, status_tag
+from sct_monitor.table_memo import kept
 
 ARROWS = {"up": "▲", "down": "▼", "no change": "►"}
 
@@ -144,10 +145,7 @@ class ScorecardTable(tables.Table):
         rows = []
         for row in self.rows:
             record = row.record
-            built = record.rendered.get(shape)
-            if built is None:
-                built = record.rendered[shape] = self.rendered_row(record, columns)
-            rows.append(built)
+            rows.append(kept(record, shape, lambda: self.rendered_row(record, columns)))  # noqa: B023 (called at once, in kept)
         return rows
 
     def rendered_body(self) -> SafeString:

@@ -70,13 +70,9 @@ def table_versions() -> dict[str, str]:
 
 def current_version() -> str | None:
     """The committed data version, as ``number@stamp``; None if its row is missing (a flushed
-    test database).
-
-    Plain SQL: it runs on every cached page, where the ORM's query building would be most of it."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, stamp FROM {DataVersion._meta.db_table} WHERE id = %s", [VERSION_ROW])
-        row = cursor.fetchone()
-    return f"{row[0]}@{row[1]}" if row else None
+    test database). Pages read it with the access version (``page_versions``)."""
+    versions = page_versions()
+    return versions[0] if versions else None
 
 
 def indicator_versions() -> dict[int, str | None]:
@@ -104,6 +100,7 @@ ACCESS_TABLES = tuple(table for table in WATCHED_EXTRA_TABLES if table.startswit
 def page_versions() -> tuple[str, str] | None:
     """The committed data version and the version of the users' roles and permissions (their
     tables' versions together), read in one query; None if the data version's row is missing.
+    Plain SQL: it runs on every cached page, where the ORM's query building would be most of it.
 
     Without a row for every access table (a flushed test database) the access version is the
     data version itself, so what is kept on it is kept no longer than before."""
@@ -226,7 +223,6 @@ def sqlite_statements(
             verb = operation.split()[0]
             name = f"{TRIGGER}_{table}_{verb.lower()}"
             statements.append(f'DROP TRIGGER IF EXISTS "{name}"')
-            statements.append(f'DROP TRIGGER IF EXISTS "{INDICATOR_TRIGGER}_{table}_{verb.lower()}"')
             column = (indicator_tables or {}).get(table)
             statements.append(
                 f'CREATE TRIGGER "{name}" AFTER {operation} ON "{table}" '

@@ -159,8 +159,9 @@ class TableVersion(models.Model):
 
 
 class IndicatorVersion(models.Model):
-    """How many writing statements have touched each indicator's own rows: the indicator itself,
-    its working and published figures, its targets and its comparators.
+    """How many writes have touched each indicator's own rows (the indicator itself, its working
+    and published figures, its targets and its comparators): a row a statement on SQLite, once a
+    transaction on PostgreSQL.
 
     Triggers advance an indicator's row in the writing transaction, as they advance the table
     versions. What is remembered per indicator (``table_memo.remembered_per_indicator``) is kept

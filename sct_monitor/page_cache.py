@@ -204,16 +204,16 @@ def access_of(user, version: str) -> str:
     return f"{role}\n" + ",".join(sorted(permissions))
 
 
-def page_key(request: HttpRequest, version: str, access: str | None = None) -> str:
-    """Everything a cached page's content depends on, hashed (``access``: the version of the
-    users' roles and permissions, the data version if not given)."""
+def page_key(request: HttpRequest, version: str, access: str) -> str:
+    """Everything a cached page's content depends on, hashed (``version``, the data's; ``access``,
+    that of the users' roles and permissions: ``data_version.page_versions``)."""
     user = request.user
     parts = [
         version,
         timezone.localdate().isoformat(),
         request.get_full_path(),
         "superuser" if user.is_superuser else "",
-        access_of(user, access or version),
+        access_of(user, access),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

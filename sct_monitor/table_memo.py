@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
 
 from sct_monitor.models import IndicatorVersion, TableVersion
 
@@ -135,6 +136,11 @@ def clear() -> None:
     _indicator_store.clear()
 
 
+def configured(reads_settings: tuple[str, ...]) -> tuple:
+    """The values of the settings a remembered function reads, for its key."""
+    return tuple(getattr(settings, setting) for setting in reads_settings)
+
+
 def remembered(function: Callable | None = None, *, reads_settings: tuple[str, ...] = ()) -> Callable:
     """``function``'s results, remembered per arguments (and the values of the settings named in
     ``reads_settings``, which tests and deployments change) while the tables it read are unchanged.
@@ -146,8 +152,7 @@ def remembered(function: Callable | None = None, *, reads_settings: tuple[str, .
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        configured = tuple(getattr(settings, setting) for setting in reads_settings)
-        key = (name, args, tuple(sorted(kwargs.items())), configured)
+        key = (name, args, tuple(sorted(kwargs.items())), configured(reads_settings))
         hash(key)  # a list given as an argument fails here, not after the work is done
         versions = current_versions()
         entry = _store.get(key)
@@ -227,9 +232,8 @@ def remembered_per_indicator(
 
     @wraps(function)
     def wrapper(indicator_ids: tuple[int, ...], *args):
-        configured = tuple(getattr(settings, setting) for setting in reads_settings)
-        key = (name, args, configured)
-        hash(key)
+        key = (name, args, configured(reads_settings))
+        hash(key)  # a list given as an argument fails here, not after the work is done
         versions, by_indicator = current_versions(), current_indicator_versions()
         results, missing, read = {}, [], set()
         for indicator_id in indicator_ids:
@@ -267,6 +271,15 @@ def remembered_per_indicator(
 
     wrapper.uncached = function
     return wrapper
+
+
+def kept(owner, key, build: Callable[[], str]) -> SafeString:
+    """Markup built from a remembered result once and kept with it, in its ``rendered`` dict: the
+    result is shared between requests while what it read is unchanged, and so is its markup."""
+    built = owner.rendered.get(key)
+    if built is None:
+        built = owner.rendered[key] = mark_safe(build())
+    return built
 
 
 def watch_writes(execute, sql, params, many, context):

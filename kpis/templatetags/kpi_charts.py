@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from kpis.charts import PLOTLY_TEMPLATE_SCRIPT, area_figure, indicator_figure
 from kpis.formatting import format_value
 from kpis.series import IndicatorSeries
+from sct_monitor.table_memo import kept
 
 register = template.Library()
 
@@ -17,10 +18,7 @@ def indicator_chart(series: IndicatorSeries, chart_id: str, compact: bool = Fals
     Built once per series, chart id and size (a series may be remembered between requests)."""
     if areas is not None:
         return chart_markup(series, chart_id, compact, areas)
-    key = ("chart", chart_id, compact)
-    if key not in series.rendered:
-        series.rendered[key] = chart_markup(series, chart_id, compact, None)
-    return series.rendered[key]
+    return kept(series, ("chart", chart_id, compact), lambda: chart_markup(series, chart_id, compact, None))
 
 
 def chart_markup(series: IndicatorSeries, chart_id: str, compact: bool, areas) -> str:

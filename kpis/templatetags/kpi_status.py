@@ -129,21 +129,6 @@ def series_rows(series, indicator) -> str:
     return mark_safe("".join(rows))
 
 
-@register.simple_tag
-def indicator_article(row, period, pdf=False) -> str:
-    """A report's article for one indicator (``kpis.report_articles``), built once per row: a
-    report row is remembered while its indicator is unchanged, and its articles with it."""
-    from kpis.report_articles import indicator_article as article
-
-    pdf = bool(pdf)
-    articles = getattr(row, "articles", None)
-    if articles is None:
-        return article(row, period, pdf)
-    if pdf not in articles:
-        articles[pdf] = article(row, period, pdf)
-    return articles[pdf]
-
-
 def overview_item_markup(row, worsening: bool) -> str:
     """An indicator in the overview's Red or worsening list, as the template's loop wrote it."""
     from django.utils.text import Truncator
@@ -173,40 +158,34 @@ def overview_items(rows, worsening=False) -> str:
     return mark_safe("".join(overview_item(row, worsening) for row in rows))
 
 
-@register.simple_tag
 def overview_item(row, worsening=False) -> str:
     """An indicator in the overview's Red (or, ``worsening``, worsening) list, built once per row:
     the overview's rows are remembered while their indicators are unchanged."""
     from django.urls import get_script_prefix, get_urlconf
 
-    key = ("overview", bool(worsening), get_script_prefix(), get_urlconf())
-    built = row.rendered.get(key)
-    if built is None:
-        built = row.rendered[key] = mark_safe(overview_item_markup(row, bool(worsening)))
-    return built
+    from sct_monitor.table_memo import kept
+
+    worsening = bool(worsening)
+    key = ("overview", worsening, get_script_prefix(), get_urlconf())
+    return kept(row, key, lambda: overview_item_markup(row, worsening))
 
 
 @register.simple_tag
 def indicator_articles(rows, period, pdf=False) -> str:
-    """The articles of a group of a report's rows, each on lines of its own, joined once."""
-    return mark_safe("".join(f"\n{indicator_article(row, period, pdf)}\n" for row in rows))
+    """The articles of a group of a report's rows (``kpis.report_articles``), each on lines of its
+    own, joined once; each built once per row, and kept with it."""
+    from kpis.report_articles import row_piece
+
+    return mark_safe("".join(f"\n{row_piece(row, 'article', period, bool(pdf))}\n" for row in rows))
 
 
 @register.simple_tag
 def report_row_pieces(rows, piece, *args) -> str:
-    """``report_row_piece`` for each of ``rows``, joined once."""
+    """A piece of each of a report's rows (``kpis.report_articles.PIECES``: its glance-table row,
+    its Red or worsening item, its failures-table row), joined once."""
     from kpis.report_articles import row_piece
 
     return mark_safe("".join(row_piece(row, piece, *args) for row in rows))
-
-
-@register.simple_tag
-def report_row_piece(row, piece, *args) -> str:
-    """A piece of a report's row (``kpis.report_articles.PIECES``): its glance-table row, its Red
-    or worsening item, its failures-table row."""
-    from kpis.report_articles import row_piece
-
-    return row_piece(row, piece, *args)
 
 
 def year_month(day) -> str:
@@ -247,9 +226,9 @@ def comparator_rows(series, indicator) -> str:
 def chart_data_rows(series) -> str:
     """A headline chart's figures as table rows, latest first, built as strings as ``series_rows``
     (once per series: the overview's series are remembered between requests)."""
-    if "data rows" not in series.rendered:
-        series.rendered["data rows"] = chart_data_markup(series)
-    return series.rendered["data rows"]
+    from sct_monitor.table_memo import kept
+
+    return kept(series, "data rows", lambda: chart_data_markup(series))
 
 
 def chart_data_markup(series) -> str:
