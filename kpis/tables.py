@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kpis.scorecard import ScorecardRow, describe_change
 from kpis.templatetags.kpi_status import sparkline, status_tag
+from sct_monitor.late_markup import late
 from sct_monitor.table_memo import kept
 
 ARROWS = {"up": "▲", "down": "▼", "no change": "►"}
@@ -135,23 +136,23 @@ class ScorecardTable(tables.Table):
             (escape(column.name), escape(column.header), self.cell_renderer(column))
             for column in self.columns
         ]
-        # A row's markup depends on the row and the columns shown (and the addresses it links to).
-        shape = (
-            type(self).__qualname__,
-            tuple((name, header) for name, header, _ in columns),
-            get_script_prefix(),
-            get_urlconf(),
-        )
-        rows = []
-        for row in self.rows:
-            record = row.record
-            rows.append(kept(record, shape, lambda: self.rendered_row(record, columns)))  # noqa: B023 (called at once, in kept)
-        return rows
+        # A row's markup depends on the row and the columns shown (and the addresses it links to);
+        # the key is one string, whose hash Python keeps, since it is looked up once a row.
+        shape = "\x1f".join(
+            (type(self).__qualname__, *(f"{name}\x1e{header}" for name, header, _ in columns),
+             get_script_prefix(), str(get_urlconf()))
+        )  # fmt: skip
+        # The records in the table's order (self.data, ordered as asked); self.rows would make a
+        # BoundRow of each only to hand its record back.
+        return [
+            kept(record, shape, lambda record=record: self.rendered_row(record, columns))
+            for record in self.data
+        ]
 
     def rendered_body(self) -> SafeString:
         """The rows as the table template's body writes them, joined once (a template loop over
         hundreds of rows took a good part of the page)."""
-        return mark_safe("".join(f"\n      {row}" for row in self.rendered_rows()))
+        return late(mark_safe("".join(f"\n      {row}" for row in self.rendered_rows())))
 
     @staticmethod
     def rendered_row(record: ScorecardRow, columns: list[tuple[str, str, Callable]]) -> SafeString:

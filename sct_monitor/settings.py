@@ -117,7 +117,8 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 4 * 1024 * 1024)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Kept as they are, not pickled: a stored page is frozen bytes (sct_monitor/memory_cache.py).
+        "BACKEND": "sct_monitor.memory_cache.ImmutableValuesCache",
         "LOCATION": "pages",
         "TIMEOUT": None,  # a copy is only ever replaced by a newer version, never timed out
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
@@ -129,7 +130,10 @@ WSGI_APPLICATION = "sct_monitor.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, with large pieces of markup put into a page once it has rendered
+        # (sct_monitor/late_markup.py).
+        "BACKEND": "sct_monitor.late_markup.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

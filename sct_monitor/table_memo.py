@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from sct_monitor.late_markup import MisplacedPiece, holds_placeholder
 from sct_monitor.models import IndicatorVersion, TableVersion
 
 # The tables a statement reads: the names after FROM and JOIN, quoted as Django writes them or
@@ -278,7 +279,10 @@ def kept(owner, key, build: Callable[[], str]) -> SafeString:
     result is shared between requests while what it read is unchanged, and so is its markup."""
     built = owner.rendered.get(key)
     if built is None:
-        built = owner.rendered[key] = mark_safe(build())
+        built = mark_safe(build())
+        if holds_placeholder(built):  # it would outlive the page whose rendering filed its piece
+            raise MisplacedPiece("markup kept with a remembered result holds a late piece's placeholder")
+        owner.rendered[key] = built
     return built
 
 

@@ -192,25 +192,47 @@ def test_a_page_is_cut_at_the_header_name_and_every_csrf_token_only():
     html = (
         "<header><span>Signed in as a&amp;b (Board member)</span>"
         '<input type="hidden" name="csrfmiddlewaretoken" value="T1"></header>'
-        "<p>Signed in as a&amp;b is quoted here too</p>"
+        "<p>Signed in as a&amp;b is quoted here too, ‘twice’</p>"
         '<input type="hidden" name="csrfmiddlewaretoken" value="T2">'
-    )
+    ).encode()
     pieces, slots = cut_into_slots(html, "a&b")
     assert slots == ("user", "csrf", "csrf")
     page = StoredPage.of(pieces, slots, "text/html")
     filled = page.fill({"user": b"x", "csrf": b"NEW"}).decode()
     assert filled.startswith("<header><span>Signed in as x (Board member)")
-    assert "Signed in as a&amp;b is quoted here too" in filled
+    assert "Signed in as a&amp;b is quoted here too, ‘twice’" in filled
     assert filled.count('value="NEW"') == 2
 
 
+def test_a_name_beyond_ascii_is_found_in_the_pages_utf8_bytes():
+    html = "<span>Signed in as Zoë &lt;Ó&gt; (Board member)</span>–".encode()
+    pieces, slots = cut_into_slots(html, "Zoë <Ó>")
+    assert slots == ("user",)
+    assert pieces == (b"<span>Signed in as ", " (Board member)</span>–".encode())
+
+
+def test_the_pages_cache_hands_back_what_it_stored_without_copying_and_keeps_its_limit():
+    from sct_monitor.memory_cache import ImmutableValuesCache
+
+    cache = ImmutableValuesCache("test-immutable", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 4}})
+    cache.clear()
+    page = StoredPage.of((b"<p>", b"</p>"), ("user",), "text/html")
+    cache.set("page", page)
+    assert cache.get("page") is page
+    assert cache.add("page", "other") is False and cache.get("page") is page
+    for number in range(10):
+        cache.set(f"other-{number}", number)
+    assert len(cache._cache) <= 4
+    assert cache.get("missing", "default") == "default"
+
+
 def test_a_page_without_the_signed_in_header_is_not_cut():
-    assert cut_into_slots("<p>no header</p>", "reader") is None
+    assert cut_into_slots(b"<p>no header</p>", "reader") is None
 
 
 @pytest.mark.parametrize("value", [b"", b"short", b"x" * 70000])
 def test_the_gzipped_page_unzips_to_the_filled_page_whatever_the_slot_holds(value):
-    page = StoredPage.of(("<a>" * 5000, "<b>", ""), ("user", "csrf"), "text/html")
+    page = StoredPage.of((b"<a>" * 5000, b"<b>", b""), ("user", "csrf"), "text/html")
     values = {"user": value, "csrf": b"token"}
     assert gzip.decompress(page.fill_gzipped(values)) == page.fill(values)
 
@@ -283,8 +305,9 @@ def test_the_csrf_values_found_are_those_the_pattern_finds(html):
 
     from sct_monitor.page_cache import csrf_values
 
-    pattern = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-    assert csrf_values(html) == [(m.end(1), m.start(2)) for m in pattern.finditer(html)]
+    pattern = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+    content = html.encode()
+    assert csrf_values(content) == [(m.end(1), m.start(2)) for m in pattern.finditer(content)]
 
 
 def test_a_write_to_the_data_leaves_the_users_access_read_and_a_change_of_role_reads_it_again(board):

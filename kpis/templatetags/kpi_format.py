@@ -4,6 +4,7 @@ from django import template
 
 from kpis.formatting import format_value
 from kpis.months import month_key, month_label
+from sct_monitor.late_markup import late
 
 register = template.Library()
 
@@ -40,11 +41,13 @@ def month_options(coverage, current) -> str:
     from django.utils.safestring import mark_safe
 
     chosen = current.month if current else None
-    return mark_safe(
-        "".join(
-            f'\n        <option value="{conditional_escape(option.key)}"'
-            + (" selected" if option.month == chosen else "")
-            + f">{conditional_escape(option.label)}</option>\n      "
-            for option in coverage
+    return late(
+        mark_safe(
+            "".join(
+                f'\n        <option value="{conditional_escape(option.key)}"'
+                + (" selected" if option.month == chosen else "")
+                + f">{conditional_escape(option.label)}</option>\n      "
+                for option in coverage
+            )
         )
     )

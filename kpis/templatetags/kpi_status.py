@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from kpis.formatting import format_value
 from kpis.months import month_label
 from kpis.status import Rag, Status
+from sct_monitor.late_markup import late
 
 register = template.Library()
 
@@ -155,7 +156,7 @@ def overview_item_markup(row, worsening: bool) -> str:
 @register.simple_tag
 def overview_items(rows, worsening=False) -> str:
     """The overview's Red (or, ``worsening``, worsening) list's items, joined once."""
-    return mark_safe("".join(overview_item(row, worsening) for row in rows))
+    return late(mark_safe("".join(overview_item(row, worsening) for row in rows)))
 
 
 def overview_item(row, worsening=False) -> str:
@@ -176,7 +177,7 @@ def indicator_articles(rows, period, pdf=False) -> str:
     own, joined once; each built once per row, and kept with it."""
     from kpis.report_articles import row_piece
 
-    return mark_safe("".join(f"\n{row_piece(row, 'article', period, bool(pdf))}\n" for row in rows))
+    return late(mark_safe("".join(f"\n{row_piece(row, 'article', period, bool(pdf))}\n" for row in rows)))
 
 
 @register.simple_tag
@@ -185,7 +186,7 @@ def report_row_pieces(rows, piece, *args) -> str:
     its Red or worsening item, its failures-table row), joined once."""
     from kpis.report_articles import row_piece
 
-    return mark_safe("".join(row_piece(row, piece, *args) for row in rows))
+    return late(mark_safe("".join(row_piece(row, piece, *args) for row in rows)))
 
 
 def year_month(day) -> str:
