@@ -1,5 +1,6 @@
 """Checks on the audit, complaints and inspection figures."""
 
+from collections.abc import Collection
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -7,7 +8,7 @@ from audits.models import AuditActivity, AuditReturn, Inspection, InspectionItem
 from audits.report import PRINTED
 from kpis.models import ReportedFigure
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding, Months
+from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator
 from sct_monitor.periods import Period, add_months
 
 
@@ -81,15 +82,25 @@ def quarters_equal_their_months(today: date, months: Months = None) -> CheckResu
     return result
 
 
-def pi_15_matches_the_ratings(today: date, months: Months = None) -> CheckResult:
+@per_indicator
+def pi_15_matches_the_ratings(
+    today: date, months: Months = None, indicator_ids: Collection[int] | None = None
+) -> CheckResult:
     result = CheckResult(
         "pi-15",
         "PI 15 matches the audit ratings",
         "PI 15 is the share of case-file audits rated Requires Improvement or better. It should equal "
         "(Outstanding + Good + Requires improvement) over the audits rated that month.",
     )
-    values = {v.month: v for v in in_published_months().filter(indicator__code="15", value__isnull=False)}
-    for row in AuditReturn.objects.filter(activity=AuditActivity.CASE_FILE_AUDITS).order_by("month"):
+    if nothing_asked(indicator_ids):
+        return result
+    figures = in_published_months().filter(indicator__code="15", value__isnull=False)
+    if indicator_ids is not None:
+        figures = figures.filter(indicator_id__in=indicator_ids)
+    values = {v.month: v for v in figures}
+    if not values:
+        return result  # no PI 15 figure (or PI 15 not asked for): nothing to compare the ratings with
+    for row in AuditReturn.objects.filter(activity=AuditActivity.CASE_FILE_AUDITS).order_by("month", "pk"):
         rated = row.rated_total
         if not rated or row.month not in values:
             continue
@@ -106,6 +117,8 @@ def pi_15_matches_the_ratings(today: date, months: Months = None) -> CheckResult
                 f"{row.source}; {values[row.month].source}",
                 passed=passed,
                 period=row.month,
+                indicator_id=values[row.month].indicator_id,
+                order=(row.month, row.pk),
             )
         )
     return result

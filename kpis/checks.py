@@ -1,6 +1,7 @@
 """Checks on the indicator figures: the papers' words against their tables and the DfE, gaps, revisions."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 from typing import NamedTuple
 
@@ -15,7 +16,7 @@ from kpis.models import (
 )
 from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, last_day, records, revision_note
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding, Months
+from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator
 
 
 class IndicatorFormat(NamedTuple):
@@ -51,17 +52,24 @@ def formatter(indicator: Indicator):
     return fmt
 
 
-def commentary_against_the_table(today: date, months: Months = None) -> CheckResult:
+@per_indicator
+def commentary_against_the_table(
+    today: date, months: Months = None, indicator_ids: Collection[int] | None = None
+) -> CheckResult:
     result = CheckResult(
         "commentary-figures",
         "The papers' commentary agrees with their tables",
         "Figures a paper's commentary states for a month, against the same month in the paper's table.",
     )
+    if nothing_asked(indicator_ids):
+        return result
     stated = (
         ReportedFigure.objects.filter(series="commentary")
         .select_related("indicator")
-        .order_by("as_at", "label")
+        .order_by("as_at", "label", "pk")
     )
+    if indicator_ids is not None:
+        stated = stated.filter(indicator_id__in=indicator_ids)
     span = month_span(months)
     if span is not None:  # a report's months: its findings are each about the month stated for
         stated = [f for f in stated.filter(as_at__range=span) if concerns(f.as_at, months)]
@@ -76,6 +84,7 @@ def commentary_against_the_table(today: date, months: Months = None) -> CheckRes
         indicator, month = figure.indicator, figure.as_at.replace(day=1)
         held = table.get((indicator.pk, month))
         fmt = formatter(indicator)
+        whose = {"indicator_id": indicator.pk, "order": (figure.as_at, figure.label, figure.pk)}
         if held is None or held.value is None:
             result.findings.append(
                 Finding(
@@ -85,6 +94,7 @@ def commentary_against_the_table(today: date, months: Months = None) -> CheckRes
                     figure.source,
                     figure.quote,
                     period=month,
+                    **whose,
                 )
             )
             continue
@@ -101,12 +111,16 @@ def commentary_against_the_table(today: date, months: Months = None) -> CheckRes
                 figure.quote,
                 passed=passed,
                 period=month,
+                **whose,
             )
         )
     return result
 
 
-def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
+@per_indicator
+def papers_against_the_dfe(
+    today: date, months: Months = None, indicator_ids: Collection[int] | None = None
+) -> CheckResult:
     result = CheckResult(
         "comparators-dfe",
         "The papers' comparators agree with the DfE's",
@@ -115,12 +129,17 @@ def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
         "covers, since it is what the board was told. A DfE SN average uses the neighbour model it names, "
         "which may not be the one the paper used.",
     )
+    if nothing_asked(indicator_ids):
+        return result
     papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
     # In each indicator's and comparator's own order (the model's ordering, less the join to the
     # indicator that ordering by it takes): only the order within those groups is read.
     dfe_rows = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE).order_by(
-        "indicator_id", "comparator", "period_start"
+        "indicator_id", "comparator", "period_start", "pk"
     )
+    if indicator_ids is not None:
+        papers = papers.filter(indicator_id__in=indicator_ids)
+        dfe_rows = dfe_rows.filter(indicator_id__in=indicator_ids)
     span = month_span(months)
     if span is not None:
         # A finding is about its paper's first month: a report reads the papers starting in its
@@ -130,7 +149,7 @@ def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
     dfe = defaultdict(list)
     for row in dfe_rows:
         dfe[(row.indicator_id, row.comparator)].append(row)
-    for paper in papers.order_by("period_start", "indicator__display_order"):
+    for paper in papers.order_by("period_start", "indicator__display_order", "comparator", "pk"):
         if not concerns(paper.period_start, months):
             continue
         overlapping = [
@@ -153,6 +172,15 @@ def papers_against_the_dfe(today: date, months: Months = None) -> CheckResult:
                     f"{paper.source}; {row.source}",
                     passed=passed,
                     period=paper.period_start,
+                    indicator_id=indicator.pk,
+                    order=(
+                        paper.period_start,
+                        indicator.display_order,
+                        paper.comparator,
+                        paper.pk,
+                        row.period_start,
+                        row.pk,
+                    ),
                 )
             )
     return result
@@ -205,24 +233,37 @@ def months_missing(today: date, months: Months = None) -> CheckResult:
     return result
 
 
-def revised_after_publication(today: date, months: Months = None) -> CheckResult:
+@per_indicator
+def revised_after_publication(
+    today: date, months: Months = None, indicator_ids: Collection[int] | None = None
+) -> CheckResult:
     result = CheckResult(
         "revisions",
         "Figures revised after publication",
         "Every published figure later corrected, with what it was, when and why. A revision is not an error, "
         "but the board should know of it.",
     )
+    if nothing_asked(indicator_ids):
+        return result
     revised = PublishedValue.objects.filter(is_current=True, revised=True)
     if months is not None:
         revised = revised.filter(month__in=list(months))
+    if indicator_ids is not None:
+        revised = revised.filter(indicator_id__in=indicator_ids)
     # The indicator's code and format are read with each row: no indicator instances are built.
-    fields = ["indicator_id", "month", "value", "missing_reason", *REVISION_FIELDS, *INDICATOR_FORMAT_FIELDS]
-    for row in records(revised.order_by("month", "indicator__display_order"), fields):
+    fields = ["pk", "indicator_id", "month", "value", "missing_reason", *REVISION_FIELDS,
+              *INDICATOR_FORMAT_FIELDS, "indicator__display_order"]  # fmt: skip
+    for row in records(revised.order_by("month", "indicator__display_order", "pk"), fields):
         if not figure_revised(row):
             continue  # commentary only
         indicator = IndicatorFormat(row.indicator__code, row.indicator__unit, row.indicator__decimal_places)
         result.findings.append(
-            Finding(f"{indicator.code}, {row.month:%B %Y}: {revision_note(row, indicator)}", period=row.month)
+            Finding(
+                f"{indicator.code}, {row.month:%B %Y}: {revision_note(row, indicator)}",
+                period=row.month,
+                indicator_id=row.indicator_id,
+                order=(row.month, row.indicator__display_order, row.pk),
+            )
         )
     return result
 

@@ -7,9 +7,10 @@ them and gives them one shape. A check never changes data: it reads, compares an
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from sct_monitor.periods import add_months
-from sct_monitor.table_memo import remembered
+from sct_monitor.table_memo import remembered, remembered_per_indicator
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Finding:
     passed: bool = False
     period: date | None = None  # the month it concerns, so a report can show its period's findings
     until: date | None = None  # the last month, for a finding about a span such as a financial year
+    # A check run per indicator (``per_indicator``) says whose each finding is, and where it comes
+    # in the check's order, so that findings made at different times are listed as one run's.
+    indicator_id: int | None = None
+    order: tuple = ()
 
 
 @dataclass
@@ -68,9 +73,54 @@ def all_checks() -> list[Check]:
     return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
 
 
-def run_checks(today: date, months: Months = None) -> list[CheckResult]:
+def per_indicator(check: Check) -> Check:
+    """Marks a check that can be run for some indicators only: it takes ``indicator_ids`` (None for
+    all; none at all, ``()``, for its title and description without reading anything), reads only
+    those indicators' rows, and gives each finding its ``indicator_id`` and ``order``."""
+    check.per_indicator = True
+    return check
+
+
+def nothing_asked(indicator_ids: Collection[int] | None) -> bool:
+    """Whether a per-indicator check was asked for no indicator at all (its title only)."""
+    return indicator_ids is not None and not indicator_ids
+
+
+def run_checks(
+    today: date, months: Months = None, indicator_ids: tuple[int, ...] | None = None
+) -> list[CheckResult]:
+    """Every check's result. Given ``indicator_ids`` (every indicator), the checks that run per
+    indicator keep each indicator's findings apart, so that a write to one indicator's rows has
+    only its findings looked for again."""
     asked = None if months is None else tuple(sorted(set(months)))
-    return [checked(check, today, asked) for check in all_checks()]
+    return [
+        checked_per_indicator(check, today, asked, indicator_ids)
+        if indicator_ids is not None and getattr(check, "per_indicator", False)
+        else checked(check, today, asked)
+        for check in all_checks()
+    ]
+
+
+def checked_per_indicator(
+    check: Check, today: date, months: tuple[date, ...] | None, indicator_ids: tuple[int, ...]
+) -> CheckResult:
+    """One check's result put together from each indicator's findings, in the check's own order."""
+    found = indicator_findings(indicator_ids, check, today, months)
+    result = check(today, months, indicator_ids=())
+    result.findings = sorted((finding for own in found.values() for finding in own), key=attrgetter("order"))
+    return result
+
+
+@remembered_per_indicator
+def indicator_findings(
+    indicator_ids: tuple[int, ...], check: Check, today: date, months: tuple[date, ...] | None
+) -> dict[int, tuple[Finding, ...]]:
+    """Each indicator's findings of ``check``, remembered while its rows (and the other tables the
+    check read) are unchanged."""
+    found: dict[int, list[Finding]] = {indicator_id: [] for indicator_id in indicator_ids}
+    for finding in check(today, months, indicator_ids=indicator_ids).findings:
+        found[finding.indicator_id].append(finding)
+    return {indicator_id: tuple(own) for indicator_id, own in found.items()}
 
 
 @remembered
@@ -105,10 +155,12 @@ def report_sections(report) -> list:
     """The report's data-quality section: the failed checks that concern the period's months."""
     from django.utils import timezone
 
+    from kpis.models import Indicator
     from sct_monitor.reporting import ExportTable, Section
 
     months = report.period.months
-    found = findings_for_months(run_checks(timezone.localdate(), months), months)
+    indicator_ids = tuple(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    found = findings_for_months(run_checks(timezone.localdate(), months, indicator_ids), months)
     table = ExportTable(
         "data-quality",
         f"Data-quality checks that failed for {report.period.label}",

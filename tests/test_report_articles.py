@@ -157,3 +157,66 @@ def test_the_pieces_cover_what_their_templates_show():
     shown = "".join(row_piece(row, "glance", "month") + row_piece(row, "failure") for row in rows)
     for text in ("Caseloads &lt;all&gt; &amp; &quot;more&quot;", "govuk-tag--purple", 'data-label="Red for"'):
         assert text in shown, text
+
+
+# --- lists written in one go (sct_monitor/templatetags/report_text.py) -------------------------
+
+FINDINGS_LOOP = (
+    "{% for result, finding in found %}<li><strong>{{ result.title }}:</strong> {{ finding.text }}"
+    "{% if finding.figures %} ({{ finding.figures }}){% endif %}. "
+    '<span class="govuk-body-s">{{ finding.sources }}</span></li>{% endfor %}'
+)
+REVISIONS_LOOP = (
+    "{% load kpi_format %}{% for row in figures %}<li>{{ row.indicator.code }}: {{ row.indicator.title }}: "
+    "{% if row.was_value == row.value and row.was_missing_reason == row.missing_reason %}commentary revised"
+    '{% else %}was {{ row.was_value|indicator_value:row.indicator|default:"no value" }}, '
+    'now {{ row.value|indicator_value:row.indicator|default:"no value" }}'
+    "{% if row.was_commentary != row.commentary %}, and its commentary revised{% endif %}{% endif %}</li>"
+    "{% endfor %}"
+)
+
+
+def test_the_findings_list_is_what_the_template_loop_wrote():
+    from types import SimpleNamespace
+
+    from django.template import engines
+
+    from sct_monitor.checks import Finding
+    from sct_monitor.templatetags.report_text import finding_items
+
+    result = SimpleNamespace(title='Papers & "tables" <agree>')
+    found = [
+        (result, Finding("PI 1 <b>", "stated 5 & 6", "Paper, p. 3")),
+        (result, Finding("PI 2", "", "<script>")),
+    ]
+    loop = engines["django"].from_string(FINDINGS_LOOP).render({"found": found})
+    assert str(finding_items(found)) == loop
+    assert "&lt;b&gt;" in loop and "&quot;tables&quot;" in loop
+
+
+def test_the_revised_figures_list_is_what_the_template_loop_wrote():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.template import engines
+
+    from sct_monitor.templatetags.report_text import revised_figure_items
+
+    percent = SimpleNamespace(
+        code="3", title="Re-referrals <12m> & more", unit="percentage", decimal_places=1
+    )
+    count = SimpleNamespace(code="7", title="Children", unit="count", decimal_places=0)
+
+    def row(indicator, was, now, was_reason="", reason="", was_text="a", text="a"):
+        return SimpleNamespace(indicator=indicator, was_value=was, value=now, was_missing_reason=was_reason,
+                               missing_reason=reason, was_commentary=was_text, commentary=text)  # fmt: skip
+
+    figures = [
+        row(percent, Decimal("19.61"), Decimal("19.71")),
+        row(percent, Decimal("19.7"), Decimal("19.7"), text="b"),
+        row(count, None, Decimal("12"), was_reason="not_collected", text="changed"),
+        row(count, Decimal("3"), None, reason="not_collected"),
+    ]
+    loop = engines["django"].from_string(REVISIONS_LOOP).render({"figures": figures})
+    assert str(revised_figure_items(figures)) == loop
+    assert "was no value, now 12, and its commentary revised" in loop and "commentary revised</li>" in loop
