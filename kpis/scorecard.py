@@ -264,6 +264,9 @@ class Benchmarks:
         self.bases: dict[tuple[int, date], Benchmark | None] = {}
         # The same for the target alone: a report's chart draws it for months it also judges.
         self.target_bases: dict[tuple[int, date], Benchmark | None] = {}
+        # Each (indicator id, month, figure)'s status once worked out: a month is judged as itself
+        # and again as the month before the next one (publishing months in turn, a report's runs).
+        self.statuses: dict[tuple[int, date, Decimal | None], Status] = {}
         self.targets = {(t.indicator_id, t.financial_year): t for t in targets}
         self.openings = openings or {}
         self.comparators: dict[tuple[int, str], list[ComparatorValue]] = defaultdict(list)
@@ -312,7 +315,11 @@ class Benchmarks:
         )
 
     def status(self, indicator: Indicator, month: date, number: Decimal | None) -> Status:
-        return status_of(number, indicator.polarity, self.basis(indicator, month))
+        key = (indicator.pk, month, number)
+        status = self.statuses.get(key)
+        if status is None:
+            status = self.statuses[key] = status_of(number, indicator.polarity, self.basis(indicator, month))
+        return status
 
 
 def trajectory_openings(values: dict, targets: list[Target]) -> dict[tuple[int, int], Decimal]:
