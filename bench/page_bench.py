@@ -7,7 +7,9 @@ Sets up a throwaway database of its own (a new PostgreSQL database beside the on
 temporary SQLite file), migrates it, loads the seed and the DfE files (as `make dfe` does), and
 runs gunicorn as in production (DEBUG off, 2 workers, hashed precompressed static files). Each
 page is fetched once as a board member and its exact bytes are written as a static file, so the
-two differ only in how they are made. Then, for each page, 4 connections for BENCH_SECONDS each:
+two differ only in how they are made. Then, for each page, 4 connections for BENCH_SECONDS each,
+taken in BENCH_ROUNDS rounds (5) of the three in turn, so that all three share the machine's
+slower and faster spells:
 
 - static: the static copy, served by WhiteNoise from the same gunicorn;
 - unchanged: the page, the data unchanged since it was first shown;
@@ -43,6 +45,10 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DFE = ROOT.parent / "shared" / "data" / "dfe"
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
+# Each page's seconds are taken in rounds, static file, unchanged page and page after a write in
+# turn, so that the three share the machine's slower and faster spells (on this shared machine the
+# static file's p50 alone ranged from 1.7 to 3.3 ms within one run of consecutive measurements).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 CONNECTIONS = 4
 WORKERS = 2
 FIRST = "(SELECT MIN(id) FROM kpis_indicator)"
@@ -244,11 +250,12 @@ def load(
 
 
 def run_load(
-    port: int, path: str, cookie: str, database_url: str | None = None, written: str = FIRST
-) -> dict:
+    port: int, path: str, cookie: str, seconds: float, database_url: str | None = None, written: str = FIRST
+) -> tuple[list[float], int]:
+    """CONNECTIONS clients for ``seconds``: every request's latency, and how many were rendered afresh."""
     queue = multiprocessing.Queue()
     clients = [
-        multiprocessing.Process(target=load, args=(port, path, cookie, database_url, written, SECONDS, queue))
+        multiprocessing.Process(target=load, args=(port, path, cookie, database_url, written, seconds, queue))
         for _ in range(CONNECTIONS)
     ]
     for client in clients:
@@ -256,12 +263,30 @@ def run_load(
     results = [queue.get() for _ in clients]
     for client in clients:
         client.join()
-    latencies = sorted(t for times, _ in results for t in times)
+    return [t for times, _ in results for t in times], sum(fresh for _, fresh in results)
+
+
+def summary(latencies: list[float], fresh: int) -> dict:
     return {
         "p50": statistics.median(latencies) * 1000,
         "rate": len(latencies) / SECONDS,
-        "fresh": sum(fresh for _, fresh in results) / len(latencies),
+        "fresh": fresh / len(latencies),
     }
+
+
+def measured(port: int, cookie: str, path: str, static_path: str, database_url: str, written_ids: str):
+    """The static copy, the unchanged page and the page after a write, ROUNDS rounds of each in turn."""
+    taken = {kind: ([], 0) for kind in ("static", "unchanged", "written")}
+    share = SECONDS / ROUNDS
+    for _ in range(ROUNDS):
+        for kind, args in (
+            ("static", (static_path, cookie, share)),
+            ("unchanged", (path, cookie, share)),
+            ("written", (path, cookie, share, database_url, written_ids)),
+        ):
+            latencies, fresh = run_load(port, *args)
+            taken[kind] = (taken[kind][0] + latencies, taken[kind][1] + fresh)
+    return (summary(*taken[kind]) for kind in ("static", "unchanged", "written"))
 
 
 def bench(database: Database, workdir: Path, pages: list[tuple[str, str, str]]) -> None:
@@ -283,9 +308,9 @@ def bench(database: Database, workdir: Path, pages: list[tuple[str, str, str]]) 
               f"{'after a write p50':>17} {'ratio':>6} {'fresh':>6}")  # fmt: skip
         for (label, path, written_ids), (static_path, size) in zip(pages, copies, strict=True):
             request(server.port, path, {"Cookie": cookie})  # shown once: the data is now unchanged since
-            static = run_load(server.port, static_path, cookie)
-            unchanged = run_load(server.port, path, cookie)
-            written = run_load(server.port, path, cookie, database.url, written_ids)
+            static, unchanged, written = measured(
+                server.port, cookie, path, static_path, database.url, written_ids
+            )
             print(
                 f"{label:32} {size / 1024:6.0f} KB | {static['p50']:7.1f} ms | {unchanged['p50']:10.1f} ms "
                 f"{unchanged['p50'] / static['p50']:5.1f}x | {written['p50']:14.1f} ms "
@@ -302,7 +327,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="sct-page-bench-"))
     database = Database(workdir)
     print(f"{database.vendor}, gunicorn with {WORKERS} workers, {CONNECTIONS} connections "
-          f"for {SECONDS:.0f} s each, {os.cpu_count()} cores"
+          f"for {SECONDS:.0f} s each in {ROUNDS} rounds, {os.cpu_count()} cores"
           + (", every write to every indicator" if WRITE_ALL else ""))  # fmt: skip
     try:
         database.create()
