@@ -9,6 +9,7 @@ Each app owns its section builders (``kpis.report``, ``audits.report``, ``financ
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.template.loader import render_to_string
@@ -52,8 +53,39 @@ class Section:
 class Revision:
     month: date
     publication: Publication
-    figures: list[PublishedValue]
+    figures: list["RevisedFigure"]
     narratives: list[str]
+
+
+class RevisedIndicator(NamedTuple):
+    """What a revised figure's line shows of its indicator."""
+
+    code: str
+    title: str
+    unit: str
+    decimal_places: int
+
+
+class RevisedFigure(NamedTuple):
+    """A figure a correction revised: what it was and is (read as a tuple: a correction of a large
+    report's month revises hundreds)."""
+
+    publication_id: int
+    revised_at: object
+    value: object
+    missing_reason: str
+    commentary: str
+    was_value: object
+    was_missing_reason: str
+    was_commentary: str
+    indicator: RevisedIndicator
+
+
+REVISED_FIELDS = (
+    "publication_id", "revised_at", "value", "missing_reason", "commentary", "was_value",
+    "was_missing_reason", "was_commentary", "indicator__code", "indicator__title", "indicator__unit",
+    "indicator__decimal_places",
+)  # fmt: skip
 
 
 class NotVisible(Exception):
@@ -256,12 +288,14 @@ def revisions_for(report: Report, every_revision: tuple[Publication, ...]) -> li
     corrections = [publication for publication in every_revision if publication.revision > 1]
     if not corrections:
         return []
-    revised = PublishedValue.objects.filter(publication__in=corrections, revised=True).select_related(
-        "indicator"
+    published_at = {p.pk: p.published_at for p in corrections}
+    revised = PublishedValue.objects.filter(publication__in=corrections, revised=True).values_list(
+        *REVISED_FIELDS
     )
-    by_publication: dict[int, list[PublishedValue]] = {}
-    for row in revised:
-        if row.revised_at == next(p.published_at for p in corrections if p.pk == row.publication_id):
+    by_publication: dict[int, list[RevisedFigure]] = {}
+    for *figure, code, title, unit, decimal_places in revised:
+        row = RevisedFigure(*figure, RevisedIndicator(code, title, unit, decimal_places))
+        if row.revised_at == published_at[row.publication_id]:
             by_publication.setdefault(row.publication_id, []).append(row)
     return [
         Revision(
