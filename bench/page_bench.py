@@ -218,9 +218,10 @@ def write_static_copy(static_root: Path, name: str, content: bytes) -> str:
 
 
 def load(
-    port: int, path: str, cookie: str, database_url: str | None, written: str, seconds: float, queue
+    port: int, path: str, cookie: str, database_url: str | None, written: str, seconds: float, queue, start
 ) -> None:
-    """One connection's loop: (optionally write, then) fetch, timing only the fetch."""
+    """One connection's loop: (optionally write, then) fetch, timing only the fetch. It starts when
+    every client is ready (``start``), so no client is timed while the others are being started."""
     writer = None
     if database_url:
         import sqlite3
@@ -233,6 +234,7 @@ def load(
             writer = psycopg2.connect(database_url)
     headers = {"Cookie": cookie, "Accept-Encoding": "gzip"}
     latencies, fresh = [], 0
+    start.wait()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         if writer is not None:
@@ -253,9 +255,11 @@ def run_load(
     port: int, path: str, cookie: str, seconds: float, database_url: str | None = None, written: str = FIRST
 ) -> tuple[list[float], int]:
     """CONNECTIONS clients for ``seconds``: every request's latency, and how many were rendered afresh."""
-    queue = multiprocessing.Queue()
+    queue, start = multiprocessing.Queue(), multiprocessing.Barrier(CONNECTIONS)
     clients = [
-        multiprocessing.Process(target=load, args=(port, path, cookie, database_url, written, seconds, queue))
+        multiprocessing.Process(
+            target=load, args=(port, path, cookie, database_url, written, seconds, queue, start)
+        )
         for _ in range(CONNECTIONS)
     ]
     for client in clients:
