@@ -300,13 +300,14 @@ class TableMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _state.in_request, _state.snapshot = True, None
-        _state.indicator_snapshot = None
+        _state.in_request = True
+        forget_snapshot()
         try:
             with connection.execute_wrapper(watch_writes):
                 return self.get_response(request)
         finally:
-            _state.in_request, _state.snapshot, _state.indicator_snapshot = False, None, None
+            _state.in_request = False
+            forget_snapshot()
 
 
 def new_stamp() -> str:

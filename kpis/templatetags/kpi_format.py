@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from kpis.formatting import format_value
 from kpis.months import month_key, month_label
@@ -37,9 +39,6 @@ def indicator_size(value: Decimal | None, indicator) -> str:
 def month_options(coverage, current) -> str:
     """The scorecard's choice of month, an option a covered month, built as one string (a
     template loop over ten years of months was a good part of the page)."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
     chosen = current.month if current else None
     return late(
         mark_safe(

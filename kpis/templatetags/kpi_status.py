@@ -1,13 +1,16 @@
 from decimal import Decimal
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from kpis.formatting import format_value
 from kpis.months import month_label
 from kpis.status import Rag, Status
 from sct_monitor.late_markup import late
+from sct_monitor.table_memo import kept
 
 register = template.Library()
 
@@ -132,9 +135,7 @@ def series_rows(series, indicator) -> str:
 
 def overview_item_markup(row, worsening: bool) -> str:
     """An indicator in the overview's Red or worsening list, as the template's loop wrote it."""
-    from django.utils.text import Truncator
-
-    from kpis.tables import indicator_url
+    from kpis.tables import indicator_url  # kpis.tables imports this module
 
     indicator = row.indicator
     escape = conditional_escape
@@ -162,10 +163,6 @@ def overview_items(rows, worsening=False) -> str:
 def overview_item(row, worsening=False) -> str:
     """An indicator in the overview's Red (or, ``worsening``, worsening) list, built once per row:
     the overview's rows are remembered while their indicators are unchanged."""
-    from django.urls import get_script_prefix, get_urlconf
-
-    from sct_monitor.table_memo import kept
-
     worsening = bool(worsening)
     key = ("overview", worsening, get_script_prefix(), get_urlconf())
     return kept(row, key, lambda: overview_item_markup(row, worsening))
@@ -227,8 +224,6 @@ def comparator_rows(series, indicator) -> str:
 def chart_data_rows(series) -> str:
     """A headline chart's figures as table rows, latest first, built as strings as ``series_rows``
     (once per series: the overview's series are remembered between requests)."""
-    from sct_monitor.table_memo import kept
-
     return kept(series, "data rows", lambda: chart_data_markup(series))
 
 
