@@ -195,10 +195,6 @@ def count_change(now: int, before: int, ok: bool) -> str:
     return f"{'up' if now > before else 'down'} {abs(now - before)}"
 
 
-# An indicator's fields the report's list of those without a figure reads.
-LISTED_FIELDS = ("pk", "code", "active", "frequency")
-
-
 class PeriodIndicators:
     """Every indicator with a figure in the period, as ``report``'s reader may see it.
 
@@ -209,10 +205,7 @@ class PeriodIndicators:
     def __init__(self, report: Report):
         self.report = report
         period = report.period
-        # What the order and the list of indicators without a figure need, as tuples: the rows
-        # bring their own indicators, and building hundreds of instances here cost more than the
-        # rows remembered.
-        listed = list(Indicator.objects.order_by("display_order", "code").values_list(*LISTED_FIELDS))
+        listed = report.indicators_listed  # the order, and the indicators without a figure
         found = period_rows(tuple(pk for pk, *_ in listed), period.key, values_kind(report.user))
         self.rows = [row for row in found.values() if row is not None]
         without = [

@@ -155,11 +155,10 @@ def report_sections(report) -> list:
     """The report's data-quality section: the failed checks that concern the period's months."""
     from django.utils import timezone
 
-    from kpis.models import Indicator
     from sct_monitor.reporting import ExportTable, Section
 
     months = report.period.months
-    indicator_ids = tuple(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    indicator_ids = tuple(sorted(pk for pk, *_ in report.indicators_listed))
     found = findings_for_months(run_checks(timezone.localdate(), months, indicator_ids), months)
     table = ExportTable(
         "data-quality",

@@ -9,6 +9,7 @@ Each app owns its section builders (``kpis.report``, ``audits.report``, ``financ
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from kpis.models import MonthlyReturn, MonthlyValue, Publication, PublishedValue, ValueStatus
+from kpis.models import Indicator, MonthlyReturn, MonthlyValue, Publication, PublishedValue, ValueStatus
 from kpis.visibility import sees_drafts
 from sct_monitor.models import NarrativeSection, ReportNarrative
 from sct_monitor.periods import Period
@@ -88,6 +89,10 @@ REVISED_FIELDS = (
 )  # fmt: skip
 
 
+# An indicator's fields a report lists (``Report.indicators_listed``).
+LISTED_FIELDS = ("pk", "code", "active", "frequency")
+
+
 class NotVisible(Exception):
     """Nothing of this period has been published, so a board member cannot see its report."""
 
@@ -102,6 +107,13 @@ class Report:
     narratives: dict[str, dict] = field(default_factory=dict)  # section -> {"text", "source"}
     sections: list[Section] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+
+    @cached_property
+    def indicators_listed(self) -> list[tuple[int, str, bool, str]]:
+        """Every indicator as (pk, code, active, frequency), in display order: read once a report
+        for the sections that go through every indicator (its figures, its checks), as tuples:
+        their rows bring their own indicators."""
+        return list(Indicator.objects.order_by("display_order", "code").values_list(*LISTED_FIELDS))
 
     @property
     def unpublished_months(self) -> list[date]:
