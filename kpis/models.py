@@ -278,7 +278,7 @@ class MonthlyValue(models.Model):
     month is on the month's ``MonthlyReturn``.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", db_index=False)
     month = models.DateField(help_text="The first day of the month the value reports.")
     value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     missing_reason = models.CharField(max_length=30, choices=MissingReason, blank=True)
@@ -711,8 +711,12 @@ class PublishedValue(models.Model):
     survives; board pages read only the current rows.
     """
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="published_values")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="published_values", db_index=False
+    )
     month = models.DateField()
     is_current = models.BooleanField(default=True)
     value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)

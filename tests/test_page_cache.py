@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import zlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from kpis.models import Indicator
-from sct_monitor.page_cache import StoredPage, cut_into_slots, stored_blocks
+from sct_monitor.page_cache import CHUNK_BYTES, StoredPage, cut_into_slots, deflate_piece, stored_blocks
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +236,81 @@ def test_the_gzipped_page_unzips_to_the_filled_page_whatever_the_slot_holds(valu
     page = StoredPage.of((b"<a>" * 5000, b"<b>", b""), ("user", "csrf"), "text/html")
     values = {"user": value, "csrf": b"token"}
     assert gzip.decompress(page.fill_gzipped(values)) == page.fill(values)
+
+
+# --- a page's next version compressed from its last -------------------------------------------------
+
+
+def rows(count: int, changed: int | None = None) -> bytes:
+    """A page-like piece: ``count`` table rows, row ``changed`` saying something else."""
+    return b"".join(
+        f'<tr class="govuk-table__row"><td>Indicator {n}</td><td>{"CHANGED" if n == changed else n * 7 % 100}'
+        f"</td></tr>\n".encode()
+        for n in range(count)
+    )
+
+
+def inflated(piece) -> bytes:
+    return zlib.decompress(b"".join(piece.deflated) + b"\x03\x00", -zlib.MAX_WBITS)
+
+
+def test_a_piece_compressed_in_chunks_inflates_to_itself_and_as_small_as_in_one_run():
+    data = rows(20_000)
+    piece = deflate_piece(data)
+    assert len(piece.deflated) == round(len(data) / CHUNK_BYTES) > 1
+    assert inflated(piece) == data
+    whole = zlib.compress(data, 6)
+    assert sum(map(len, piece.deflated)) < len(whole) * 1.02
+
+
+def test_a_new_version_reuses_the_compression_of_every_chunk_but_the_changed_one_and_the_next():
+    before = deflate_piece(rows(20_000))
+    after = deflate_piece(rows(20_000, changed=10_000), earlier=before)
+    assert inflated(after) == rows(20_000, changed=10_000)
+    reused = sum(1 for chunk in after.deflated if any(chunk is old for old in before.deflated))
+    assert reused == len(after.deflated) - 2
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda data: data,
+        lambda data: b"",
+        lambda data: b"new start" + data,
+        lambda data: data + b"new end",
+        lambda data: data[: len(data) // 2] + b"x" * 100_000 + data[len(data) // 2 :],
+        lambda data: data[:1000] + data[300_000:],
+        lambda data: data[:-CHUNK_BYTES],
+        lambda data: data.replace(b"Indicator 1", b"Indicator one"),
+        lambda data: data[::-1],
+        lambda data: data[CHUNK_BYTES:] + data[:CHUNK_BYTES],
+    ],
+    ids=["same", "emptied", "start", "end", "inserted", "cut", "shorter", "many", "reversed", "rotated"],
+)
+def test_a_version_compressed_from_the_last_inflates_to_itself_whatever_changed(edit):
+    data = rows(20_000)
+    changed = edit(data)
+    assert inflated(deflate_piece(changed, earlier=deflate_piece(data))) == changed
+
+
+def test_a_gzipped_page_compressed_from_its_last_version_unzips_to_the_new_page():
+    earlier = StoredPage.of((b"<p>", rows(10_000), b"</p>"), ("user", "csrf"), "text/html")
+    page = StoredPage.of((b"<p>", rows(10_000, changed=5), b"</p>"), ("user", "csrf"), "text/html", earlier)
+    values = {"user": b"reader", "csrf": b"token"}
+    assert gzip.decompress(page.fill_gzipped(values)) == page.fill(values)
+    assert rows(10_000, changed=5) in page.fill(values)
+
+
+def test_after_a_write_the_gzipped_page_is_the_page_rendered_afresh(board):
+    board.get(SCORECARD, HTTP_ACCEPT_ENCODING="gzip")
+    indicator = Indicator.objects.order_by("pk").first()
+    Indicator.objects.filter(pk=indicator.pk).update(title="A title only this version shows")
+    zipped = board.get(SCORECARD, HTTP_ACCEPT_ENCODING="gzip")
+    assert outcome(zipped) == "miss" and zipped["Content-Encoding"] == "gzip"
+    plain = board.get(SCORECARD)
+    assert outcome(plain) == "hit"
+    assert without_tokens(gzip.decompress(zipped.content)) == without_tokens(plain.content)
+    assert b"A title only this version shows" in plain.content
 
 
 def test_a_value_is_sent_in_stored_blocks_of_at_most_65535_bytes():
