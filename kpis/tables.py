@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kpis.scorecard import ScorecardRow, describe_change
 from kpis.templatetags.kpi_status import sparkline, status_tag
-from sct_monitor.late_markup import late
+from sct_monitor.late_markup import late_parts
 from sct_monitor.table_memo import kept
 
 ARROWS = {"up": "▲", "down": "▼", "no change": "►"}
@@ -40,6 +40,7 @@ def change_cell(row: ScorecardRow, change) -> str:
 NOTHING = mark_safe(
     '<span class="app-muted" aria-hidden="true">–</span><span class="govuk-visually-hidden">none</span>'
 )
+ROW_INDENT = mark_safe("\n      ")  # before each row, as the table template wrote them
 
 
 def empty_cell_class(empty) -> dict:
@@ -152,7 +153,10 @@ class ScorecardTable(tables.Table):
     def rendered_body(self) -> SafeString:
         """The rows as the table template's body writes them, joined once (a template loop over
         hundreds of rows took a good part of the page)."""
-        return late(mark_safe("".join(f"\n      {row}" for row in self.rendered_rows())))
+        parts = []
+        for row in self.rendered_rows():
+            parts += (ROW_INDENT, row)
+        return late_parts(parts)
 
     @staticmethod
     def rendered_row(record: ScorecardRow, columns: list[tuple[str, str, Callable]]) -> SafeString:

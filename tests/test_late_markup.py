@@ -6,7 +6,7 @@ import pytest
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from sct_monitor.late_markup import OPEN, MisplacedPiece, late, rendering, spliced
+from sct_monitor.late_markup import OPEN, MisplacedPiece, late, late_parts, rendering, spliced
 
 PAGE = (
     "{% load late_markup %}<main>{% for n in numbers %}{% if n %}"
@@ -44,6 +44,19 @@ def test_an_empty_piece_stays_empty_so_an_if_on_it_reads_as_before():
     )
     assert render(source, {"piece": ""}) == "none"
     assert render(source, {"piece": mark_safe("<tr></tr>")}) == "rows"
+
+
+def test_a_piece_of_many_parts_reads_as_its_parts_joined_each_escaped_unless_safe():
+    parts = [mark_safe("<tr>"), "<b>&</b>", mark_safe("</tr>")]
+    assert late_parts(parts) == "<tr>&lt;b&gt;&amp;&lt;/b&gt;</tr>"
+    with rendering() as current:
+        placeholder = late_parts(parts)
+        assert OPEN in placeholder
+        assert (
+            spliced(f"<table>{placeholder}</table>", current)
+            == "<table><tr>&lt;b&gt;&amp;&lt;/b&gt;</tr></table>"
+        )
+        assert late_parts([]) == "" and late_parts(iter([mark_safe("")])) == ""
 
 
 def test_a_page_rendered_within_another_keeps_its_own_pieces():

@@ -9,10 +9,11 @@ from django.utils.text import Truncator
 from kpis.formatting import format_value
 from kpis.months import month_label
 from kpis.status import Rag, Status
-from sct_monitor.late_markup import late
+from sct_monitor.late_markup import late_parts
 from sct_monitor.table_memo import kept
 
 register = template.Library()
+NEW_LINE = mark_safe("\n")
 
 TAG_CLASSES = {
     Rag.RED: "govuk-tag--red",
@@ -157,7 +158,7 @@ def overview_item_markup(row, worsening: bool) -> str:
 @register.simple_tag
 def overview_items(rows, worsening=False) -> str:
     """The overview's Red (or, ``worsening``, worsening) list's items, joined once."""
-    return late(mark_safe("".join(overview_item(row, worsening) for row in rows)))
+    return late_parts(overview_item(row, worsening) for row in rows)
 
 
 def overview_item(row, worsening=False) -> str:
@@ -174,7 +175,10 @@ def indicator_articles(rows, period, pdf=False) -> str:
     own, joined once; each built once per row, and kept with it."""
     from kpis.report_articles import row_piece
 
-    return late(mark_safe("".join(f"\n{row_piece(row, 'article', period, bool(pdf))}\n" for row in rows)))
+    parts = []
+    for row in rows:
+        parts += (NEW_LINE, row_piece(row, "article", period, bool(pdf)), NEW_LINE)
+    return late_parts(parts)
 
 
 @register.simple_tag
@@ -183,7 +187,7 @@ def report_row_pieces(rows, piece, *args) -> str:
     its Red or worsening item, its failures-table row), joined once."""
     from kpis.report_articles import row_piece
 
-    return late(mark_safe("".join(row_piece(row, piece, *args) for row in rows)))
+    return late_parts(row_piece(row, piece, *args) for row in rows)
 
 
 def year_month(day) -> str:
