@@ -9,6 +9,7 @@ from django.conf import settings
 
 from kpis.dfe_comparators import Comparison, comparisons, model_rule_in_words
 from kpis.models import DfeMapping, Indicator, Polarity, Unit
+from sct_monitor.table_memo import remembered
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,27 @@ def bars_for(comparison: Comparison, home_name: str) -> list[Bar]:
     return bars
 
 
+@remembered
+def definition_notes() -> dict[int, tuple[str, ...]]:
+    """Each indicator's notes on definitions (a mapping's figures not like for like), once each, in
+    the mappings' order: one query while the mappings are unchanged, none after it."""
+    notes: dict[int, dict[str, None]] = {}
+    for indicator_id, note in (
+        DfeMapping.objects.exclude(definition_note="")
+        .order_by("indicator_id", "column", "filters")
+        .values_list("indicator_id", "definition_note")
+    ):
+        notes.setdefault(indicator_id, {})[note] = None
+    return {indicator_id: tuple(own) for indicator_id, own in notes.items()}
+
+
 def area_comparison(indicator: Indicator, today: date | None = None) -> AreaComparison | None:
-    """Six queries: comparisons' five and the mappings' notes on definitions."""
+    """The comparisons' queries (one, while the DfE figures are unchanged), and the notes on
+    definitions (none while the mappings are unchanged)."""
     found = sorted(comparisons([indicator.pk], today), key=lambda c: c.as_at, reverse=True)
     if not found:
         return None
-    notes = [
-        note
-        for note in DfeMapping.objects.filter(indicator=indicator).values_list("definition_note", flat=True)
-        if note
-    ]
+    notes = definition_notes().get(indicator.pk, ())
     return AreaComparison(
         latest=found[0],
         years=found,
@@ -97,5 +109,5 @@ def area_comparison(indicator: Indicator, today: date | None = None) -> AreaComp
         region_name=settings.HOME_REGION,
         rule=model_rule_in_words(),
         not_ranked_because=why_not_ranked(indicator, found[0].rank_polarity),
-        definition_notes=list(dict.fromkeys(notes)),
+        definition_notes=list(notes),
     )

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kpis.dfe_rules import (
@@ -129,24 +130,26 @@ def home_figure(las: dict[str, HeldFigure]) -> HeldFigure | None:
 
 def indicator_facts(indicator_ids=None) -> dict[int, tuple[str, int, str]]:
     """(unit, decimal places, polarity for rank and band) by indicator (those given, else all):
-    two queries. The polarity is LAIT's where a mapping states it, else the indicator's own."""
-    # The model's order within each indicator (the last mapping stating a polarity wins), without
-    # the join to the indicator that its ordering takes.
-    mappings = DfeMapping.objects.exclude(rank_polarity="").order_by("indicator_id", "column", "filters")
-    indicators = Indicator.objects.all()
+    one query. The polarity is LAIT's where a mapping states it (the last in the mappings' order
+    of column and filters), else the indicator's own."""
+    stated = (
+        DfeMapping.objects.filter(indicator_id=OuterRef("pk"))
+        .exclude(rank_polarity="")
+        .order_by("-column", "-filters", "-pk")
+        .values("rank_polarity")[:1]
+    )
+    indicators = Indicator.objects.order_by()
     if indicator_ids is not None:
-        mappings = mappings.filter(indicator_id__in=indicator_ids)
         indicators = indicators.filter(pk__in=indicator_ids)
-    lait = dict(mappings.values_list("indicator_id", "rank_polarity"))
-    return {
-        pk: (unit, places, lait.get(pk, polarity))
-        for pk, unit, places, polarity in indicators.values_list("pk", "unit", "decimal_places", "polarity")
-    }
+    rows = indicators.annotate(lait=Subquery(stated)).values_list(
+        "pk", "unit", "decimal_places", "polarity", "lait"
+    )
+    return {pk: (unit, places, lait or polarity) for pk, unit, places, polarity, lait in rows}
 
 
 def comparisons(indicator_ids=None, today: date | None = None) -> list[Comparison]:
     """Every comparison for the indicators given (all when None), in indicator and date order:
-    two queries for the indicators' facts, and three more unless the DfE figures, neighbour
+    one query for the indicators' facts, and three more unless the DfE figures, neighbour
     models and neighbours are unchanged since they were last compared (then none).
 
     The result is shared between callers (``remembered``): read it, do not change it."""

@@ -461,3 +461,15 @@ def test_a_status_judged_against_a_dfe_figure_says_so_and_when():
     assert "it would be Red (SN average 21.8% (DfE, Sep 2021)); the status shown is the one published" in (
         row.judgement_note
     )
+
+
+def test_a_changed_note_on_a_definition_shows_on_the_indicator_page_at_once(board_client):
+    from kpis.models import DfeMapping
+
+    assert "Not like for like:" in board_client.get("/kpis/13/").content.decode()
+    mapping = DfeMapping.objects.filter(indicator__code="13").exclude(definition_note="").first()
+    DfeMapping.objects.filter(indicator__code="13").update(definition_note="")
+    assert "Not like for like:" not in board_client.get("/kpis/13/").content.decode()
+    DfeMapping.objects.filter(pk=mapping.pk).update(definition_note="A note written just now")
+    html = board_client.get("/kpis/13/").content.decode()
+    assert "Not like for like:</strong> A note written just now" in html

@@ -110,7 +110,7 @@ def test_an_indicators_polarity_changed_after_it_was_compared_ranks_it_afresh(ho
 
 def test_comparisons_unchanged_are_not_read_again(home_figures, django_assert_num_queries):
     comparisons([home_figures.pk])
-    with django_assert_num_queries(3):  # the table versions, and the indicator's facts (two)
+    with django_assert_num_queries(2):  # the table versions, and the indicator's facts
         comparisons([home_figures.pk])
 
 
