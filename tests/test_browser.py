@@ -149,6 +149,25 @@ def test_the_stylesheet_loads_from_this_site(page):
     assert sheet.startswith(page.url.split("/accounts/")[0] + "/static/")
 
 
+def test_on_a_phone_a_month_without_commentary_shows_no_empty_commentary_label(page):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    empty = "td[data-label='Commentary']:empty"
+    for width, shown in ((1280, "table-cell"), (390, "none")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/kpis/13/")
+        assert page.locator(empty).count() > 0  # the seed has months without commentary
+        assert page.eval_on_selector(empty, "cell => getComputedStyle(cell).display") == shown
+
+
+def test_a_back_link_sits_in_a_navigation_landmark_of_its_own(page):
+    make_user("reader", "Board member")
+    sign_in(page, "reader")
+    page.goto("/reports/2022-06/")
+    back = page.get_by_role("navigation", name="Back").get_by_role("link", name="All reports")
+    assert back.get_attribute("href") == "/reports/"
+
+
 @pytest.mark.parametrize("path", ["/accounts/login/"])
 def test_pages_before_sign_in_have_no_accessibility_violations(page, path):
     page.goto(path)
