@@ -82,7 +82,10 @@ def quarters_equal_their_months(today: date, months: Months = None) -> CheckResu
     return result
 
 
-@per_indicator
+PI_15 = "15"  # the share of case-file audits rated Requires Improvement or better
+
+
+@per_indicator(only_codes=frozenset({PI_15}))
 def pi_15_matches_the_ratings(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:
@@ -94,7 +97,7 @@ def pi_15_matches_the_ratings(
     )
     if nothing_asked(indicator_ids):
         return result
-    figures = in_published_months().filter(indicator__code="15", value__isnull=False)
+    figures = in_published_months().filter(indicator__code=PI_15, value__isnull=False)
     if indicator_ids is not None:
         figures = figures.filter(indicator_id__in=indicator_ids)
     values = {v.month: v for v in figures}

@@ -3,7 +3,10 @@
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
+
+from django.db.models import Q
 
 from kpis.formatting import format_value
 from kpis.models import (
@@ -74,6 +77,8 @@ def commentary_against_the_table(
     if span is not None:  # a report's months: its findings are each about the month stated for
         stated = [f for f in stated.filter(as_at__range=span) if concerns(f.as_at, months)]
     keys = {(f.indicator_id, f.as_at.replace(day=1)) for f in stated if f.indicator_id and f.as_at}
+    if not keys:
+        return result  # no figure stated in a commentary (for these indicators and months)
     table = {
         (v.indicator_id, v.month): v
         for v in in_published_months()
@@ -131,25 +136,32 @@ def papers_against_the_dfe(
     )
     if nothing_asked(indicator_ids):
         return result
-    papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER).select_related("indicator")
-    # In each indicator's and comparator's own order (the model's ordering, less the join to the
-    # indicator that ordering by it takes): only the order within those groups is read.
-    dfe_rows = ComparatorValue.objects.filter(origin=ComparatorOrigin.DFE).order_by(
-        "indicator_id", "comparator", "period_start", "pk"
-    )
-    if indicator_ids is not None:
-        papers = papers.filter(indicator_id__in=indicator_ids)
-        dfe_rows = dfe_rows.filter(indicator_id__in=indicator_ids)
+    papers = Q(origin=ComparatorOrigin.PAPER)
+    dfe_rows = Q(origin=ComparatorOrigin.DFE)
     span = month_span(months)
     if span is not None:
         # A finding is about its paper's first month: a report reads the papers starting in its
-        # months, and the DfE figures of the indicators they are for (the same two queries).
-        papers = papers.filter(period_start__range=span)
-        dfe_rows = dfe_rows.filter(indicator__in=papers.values("indicator_id"))
-    dfe = defaultdict(list)
-    for row in dfe_rows:
-        dfe[(row.indicator_id, row.comparator)].append(row)
-    for paper in papers.order_by("period_start", "indicator__display_order", "comparator", "pk"):
+        # months, and the DfE figures of the indicators they are for.
+        papers &= Q(period_start__range=span)
+        in_span = ComparatorValue.objects.filter(papers)
+        if indicator_ids is not None:
+            in_span = in_span.filter(indicator_id__in=indicator_ids)
+        dfe_rows &= Q(indicator__in=in_span.values("indicator_id"))
+    # Papers and DfE figures in one statement, put in order here: the papers by month, indicator,
+    # comparator and row; the DfE figures within each indicator and comparator by period and row.
+    rows = ComparatorValue.objects.filter(papers | dfe_rows).select_related("indicator").order_by()
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
+    dfe, paper_rows = defaultdict(list), []
+    for row in rows:
+        if row.origin == ComparatorOrigin.PAPER:
+            paper_rows.append(row)
+        else:
+            dfe[(row.indicator_id, row.comparator)].append(row)
+    for own in dfe.values():
+        own.sort(key=attrgetter("period_start", "pk"))
+    paper_rows.sort(key=lambda row: (row.period_start, row.indicator.display_order, row.comparator, row.pk))
+    for paper in paper_rows:
         if not concerns(paper.period_start, months):
             continue
         overlapping = [

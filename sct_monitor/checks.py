@@ -4,7 +4,7 @@ Each app owns its checks (``audits.checks``, ``kpis.checks``, ``finance.checks``
 them and gives them one shape. A check never changes data: it reads, compares and says.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -73,11 +73,16 @@ def all_checks() -> list[Check]:
     return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
 
 
-def per_indicator(check: Check) -> Check:
+def per_indicator(check: Check | None = None, *, only_codes: frozenset[str] | None = None) -> Check:
     """Marks a check that can be run for some indicators only: it takes ``indicator_ids`` (None for
     all; none at all, ``()``, for its title and description without reading anything), reads only
-    those indicators' rows, and gives each finding its ``indicator_id`` and ``order``."""
+    those indicators' rows, and gives each finding its ``indicator_id`` and ``order``.
+    ``only_codes``: the codes of the only indicators it can find anything about (PI 15's check),
+    so that a page knowing its indicators' codes asks it about those alone."""
+    if check is None:
+        return lambda check: per_indicator(check, only_codes=only_codes)
     check.per_indicator = True
+    check.only_codes = only_codes
     return check
 
 
@@ -87,14 +92,18 @@ def nothing_asked(indicator_ids: Collection[int] | None) -> bool:
 
 
 def run_checks(
-    today: date, months: Months = None, indicator_ids: tuple[int, ...] | None = None
+    today: date,
+    months: Months = None,
+    indicator_ids: tuple[int, ...] | None = None,
+    codes: Mapping[int, str] | None = None,
 ) -> list[CheckResult]:
     """Every check's result. Given ``indicator_ids`` (every indicator), the checks that run per
     indicator keep each indicator's findings apart, so that a write to one indicator's rows has
-    only its findings looked for again."""
+    only its findings looked for again; given their ``codes`` too, a check about some indicators
+    only is asked about those alone."""
     asked = None if months is None else tuple(sorted(set(months)))
     return [
-        checked_per_indicator(check, today, asked, indicator_ids)
+        checked_per_indicator(check, today, asked, indicator_ids, codes)
         if indicator_ids is not None and getattr(check, "per_indicator", False)
         else checked(check, today, asked)
         for check in all_checks()
@@ -102,9 +111,16 @@ def run_checks(
 
 
 def checked_per_indicator(
-    check: Check, today: date, months: tuple[date, ...] | None, indicator_ids: tuple[int, ...]
+    check: Check,
+    today: date,
+    months: tuple[date, ...] | None,
+    indicator_ids: tuple[int, ...],
+    codes: Mapping[int, str] | None = None,
 ) -> CheckResult:
     """One check's result put together from each indicator's findings, in the check's own order."""
+    only = getattr(check, "only_codes", None)
+    if only is not None and codes is not None:
+        indicator_ids = tuple(pk for pk in indicator_ids if codes.get(pk) in only)
     found = indicator_findings(indicator_ids, check, today, months)
     result = check(today, months, indicator_ids=())
     result.findings = sorted((finding for own in found.values() for finding in own), key=attrgetter("order"))
@@ -159,7 +175,8 @@ def report_sections(report) -> list:
 
     months = report.period.months
     indicator_ids = tuple(sorted(pk for pk, *_ in report.indicators_listed))
-    found = findings_for_months(run_checks(timezone.localdate(), months, indicator_ids), months)
+    codes = {pk: code for pk, code, *_ in report.indicators_listed}
+    found = findings_for_months(run_checks(timezone.localdate(), months, indicator_ids, codes), months)
     table = ExportTable(
         "data-quality",
         f"Data-quality checks that failed for {report.period.label}",

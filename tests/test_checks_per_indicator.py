@@ -19,6 +19,10 @@ def every_indicator() -> tuple[int, ...]:
     return tuple(Indicator.objects.order_by("pk").values_list("pk", flat=True))
 
 
+def every_code() -> dict[int, str]:
+    return dict(Indicator.objects.values_list("pk", "code"))
+
+
 def shown(results) -> list[tuple[str, list]]:
     return [
         (r.slug, [(f.text, f.figures, f.sources, f.passed, f.period) for f in r.findings]) for r in results
@@ -50,6 +54,7 @@ def test_for_every_reports_months_the_findings_kept_per_indicator_are_a_whole_ru
         whole = run_checks(TODAY, period.months)
         per_indicator = run_checks(TODAY, period.months, ids)
         assert shown(per_indicator) == shown(whole), period.key
+        assert shown(run_checks(TODAY, period.months, ids, every_code())) == shown(whole), period.key
         found_any = found_any or bool(findings_for_months(whole, period.months))
     assert found_any  # the seed's papers disagree with themselves somewhere, so this compares something
 
@@ -105,3 +110,28 @@ def test_a_revision_published_for_one_indicator_reaches_the_reports_checks():
     revisions = next(r for r in run_checks(TODAY, months, ids) if r.slug == "revisions")
     assert [f.indicator_id for f in revisions.findings] == [current.indicator_id]
     assert MonthlyValue.objects.filter(indicator_id=current.indicator_id).exists()
+
+
+@pytest.mark.django_db
+def test_a_check_about_pi_15_alone_is_not_asked_about_an_indicator_written_that_is_not_pi_15(monkeypatch):
+    months = (date(2022, 6, 1),)
+    ids, codes = every_indicator(), every_code()
+    run_checks(TODAY, months, ids, codes)
+    asked: list[tuple[str, tuple[int, ...]]] = []
+    check = table_memo.traced
+
+    def noting(name, function, *args, **kwargs):
+        if name.endswith("indicator_findings"):
+            asked.append((args[1].__name__, args[0]))
+        return check(name, function, *args, **kwargs)
+
+    monkeypatch.setattr(table_memo, "traced", noting)
+    other = Indicator.objects.exclude(code="15").order_by("pk").first()
+    Indicator.objects.filter(pk=other.pk).update(title="Renamed")
+    run_checks(TODAY, months, ids, codes)
+    assert asked and "pi_15_matches_the_ratings" not in {name for name, _ in asked}
+    pi_15 = Indicator.objects.get(code="15")
+    Indicator.objects.filter(pk=pi_15.pk).update(title="PI 15 renamed")
+    asked.clear()
+    run_checks(TODAY, months, ids, codes)
+    assert ("pi_15_matches_the_ratings", (pi_15.pk,)) in asked
