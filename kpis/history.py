@@ -9,6 +9,7 @@ from django.db import models
 
 from kpis.models import Indicator, MonthlyValue
 from sct_monitor.seed import SEED_CHANGE_REASON
+from sct_monitor.table_memo import remembered
 
 
 @cache
@@ -117,11 +118,24 @@ class ThresholdChange:
     reason: str
 
 
-def threshold_changes(indicator: Indicator) -> list[ThresholdChange]:
-    """Every change to the indicator's targets and thresholds, latest first, in two queries."""
+def threshold_changes(indicator: Indicator) -> tuple[ThresholdChange, ...]:
+    """Every change to the indicator's targets and thresholds, latest first: two queries, none
+    while the targets' and indicators' history is unchanged (a month's figures entered, or an
+    indicator's row written without a new history record, leave it remembered)."""
+    return recorded_threshold_changes(indicator.pk, indicator.unit, indicator.decimal_places)
+
+
+@remembered
+def recorded_threshold_changes(
+    indicator_id: int, unit: str, decimal_places: int
+) -> tuple[ThresholdChange, ...]:
+    """``threshold_changes`` from the history tables alone, given what of the indicator's own row
+    its words use (the unit and decimal places a target is written in). Shared: read it only."""
     from finance.periods import financial_year_label
     from kpis.models import Target
     from kpis.scorecard import target_text
+
+    indicator = Indicator(pk=indicator_id, unit=unit, decimal_places=decimal_places)
 
     def who(record) -> str:
         return record.history_user.get_username() if record.history_user else "the system"
@@ -177,4 +191,4 @@ def threshold_changes(indicator: Indicator) -> list[ThresholdChange]:
                                     record.history_change_reason or "")
                 )  # fmt: skip
     changes.sort(key=lambda change: change.when, reverse=True)
-    return changes
+    return tuple(changes)

@@ -267,3 +267,15 @@ def test_a_save_landing_between_the_check_and_the_lock_is_refused_too(admin, mon
     response = admin.post("/targets/2022-23/edit/", data)
     assert response.status_code == 409
     assert Target.objects.get(indicator_id=pk("1"), financial_year=2022).value == 85
+
+
+def test_a_target_set_after_the_indicator_page_was_shown_is_listed_there_at_once_in_its_units(admin):
+    one = pk("1")
+    assert "Target 2022/23 set" not in text_of(admin.get("/kpis/1/").content.decode())
+    data = year_form(admin)
+    data.update({f"target_{one}": "85", "reason": "Agreed at the March board"})
+    admin.post("/targets/2022-23/edit/", data)
+    assert "Target 2022/23 set: 85.0%" in text_of(admin.get("/kpis/1/").content.decode())
+    # Written straight to the row, with no history record: the changes are worded afresh all the same.
+    Indicator.objects.filter(pk=one).update(decimal_places=2)
+    assert "Target 2022/23 set: 85.00%" in text_of(admin.get("/kpis/1/").content.decode())
