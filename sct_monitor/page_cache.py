@@ -16,6 +16,7 @@ Pages also carry an ETag built from the same key and the user's own slots, with
 
 import hashlib
 import struct
+import threading
 import zlib
 from dataclasses import dataclass
 
@@ -384,6 +385,7 @@ class PageCacheMiddleware:
         # version reuses its unchanged chunks' compression (``deflate_piece``).
         self.latest: dict[str, StoredPage] = {}
         self.latest_bytes = 0
+        self.latest_lock = threading.Lock()  # a threaded server stores pages side by side
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -424,13 +426,14 @@ class PageCacheMiddleware:
 
     def remember_latest(self, lineage: str, stored: StoredPage) -> None:
         """Keep ``stored`` as its page's last version, within LATEST_BYTES in all."""
-        replaced = self.latest.pop(lineage, None)
-        self.latest_bytes -= replaced.size if replaced is not None else 0
-        if self.latest_bytes + stored.size > LATEST_BYTES:
-            self.latest.clear()
-            self.latest_bytes = 0
-        self.latest[lineage] = stored
-        self.latest_bytes += stored.size
+        with self.latest_lock:
+            replaced = self.latest.pop(lineage, None)
+            self.latest_bytes -= replaced.size if replaced is not None else 0
+            if self.latest_bytes + stored.size > LATEST_BYTES:
+                self.latest.clear()
+                self.latest_bytes = 0
+            self.latest[lineage] = stored
+            self.latest_bytes += stored.size
 
     @staticmethod
     def slot_values(request: HttpRequest) -> dict[str, bytes]:

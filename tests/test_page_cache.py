@@ -411,3 +411,17 @@ def test_a_write_to_the_data_leaves_the_users_access_read_and_a_change_of_role_r
     assert access_reads() == 1
     user.groups.set([])
     assert board.get(SCORECARD).status_code == 403
+
+
+def test_the_last_versions_kept_to_compress_from_stay_within_their_limit(monkeypatch):
+    from sct_monitor import page_cache
+
+    monkeypatch.setattr(page_cache, "LATEST_BYTES", 250_000)
+    middleware = page_cache.PageCacheMiddleware(lambda request: None)
+    for number in range(5):
+        page = StoredPage.of((rows(2_000, changed=number),), (), "text/html")
+        middleware.remember_latest(f"page-{number}", page)
+        middleware.remember_latest(f"page-{number}", page)  # a new version replaces the last
+        assert middleware.latest_bytes == sum(kept.size for kept in middleware.latest.values())
+        assert middleware.latest_bytes <= 250_000 and middleware.latest[f"page-{number}"] is page
+    assert len(middleware.latest) < 5
