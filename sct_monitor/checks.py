@@ -92,36 +92,28 @@ def nothing_asked(indicator_ids: Collection[int] | None) -> bool:
 
 
 def run_checks(
-    today: date,
-    months: Months = None,
-    indicator_ids: tuple[int, ...] | None = None,
-    codes: Mapping[int, str] | None = None,
+    today: date, months: Months = None, indicators: Mapping[int, str] | None = None
 ) -> list[CheckResult]:
-    """Every check's result. Given ``indicator_ids`` (every indicator), the checks that run per
-    indicator keep each indicator's findings apart, so that a write to one indicator's rows has
-    only its findings looked for again; given their ``codes`` too, a check about some indicators
-    only is asked about those alone."""
+    """Every check's result. Given ``indicators`` (every indicator's code by id), the checks that
+    run per indicator keep each indicator's findings apart, so that a write to one indicator's rows
+    has only its findings looked for again, and a check about some indicators only is asked about
+    those alone."""
     asked = None if months is None else tuple(sorted(set(months)))
     return [
-        checked_per_indicator(check, today, asked, indicator_ids, codes)
-        if indicator_ids is not None and getattr(check, "per_indicator", False)
+        checked_per_indicator(check, today, asked, indicators)
+        if indicators is not None and getattr(check, "per_indicator", False)
         else checked(check, today, asked)
         for check in all_checks()
     ]
 
 
 def checked_per_indicator(
-    check: Check,
-    today: date,
-    months: tuple[date, ...] | None,
-    indicator_ids: tuple[int, ...],
-    codes: Mapping[int, str] | None = None,
+    check: Check, today: date, months: tuple[date, ...] | None, indicators: Mapping[int, str]
 ) -> CheckResult:
     """One check's result put together from each indicator's findings, in the check's own order."""
     only = getattr(check, "only_codes", None)
-    if only is not None and codes is not None:
-        indicator_ids = tuple(pk for pk in indicator_ids if codes.get(pk) in only)
-    found = indicator_findings(indicator_ids, check, today, months)
+    asked = tuple(sorted(pk for pk, code in indicators.items() if only is None or code in only))
+    found = indicator_findings(asked, check, today, months)
     result = check(today, months, indicator_ids=())
     result.findings = sorted((finding for own in found.values() for finding in own), key=attrgetter("order"))
     return result
@@ -174,9 +166,8 @@ def report_sections(report) -> list:
     from sct_monitor.reporting import ExportTable, Section
 
     months = report.period.months
-    indicator_ids = tuple(sorted(pk for pk, *_ in report.indicators_listed))
     codes = {pk: code for pk, code, *_ in report.indicators_listed}
-    found = findings_for_months(run_checks(timezone.localdate(), months, indicator_ids, codes), months)
+    found = findings_for_months(run_checks(timezone.localdate(), months, codes), months)
     table = ExportTable(
         "data-quality",
         f"Data-quality checks that failed for {report.period.label}",

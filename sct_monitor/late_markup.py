@@ -58,9 +58,7 @@ def late(markup: str) -> SafeString:
     stack = _open_renderings()
     if not stack or not markup:
         return markup
-    rendering = stack[-1]
-    rendering.pieces.append(markup)
-    return mark_safe(f"{OPEN}{TOKEN}{rendering.number}:{len(rendering.pieces) - 1}{CLOSE}")
+    return filed(stack[-1], markup)
 
 
 def late_parts(parts: Iterable[str]) -> SafeString:
@@ -71,8 +69,12 @@ def late_parts(parts: Iterable[str]) -> SafeString:
     stack = _open_renderings()
     if not stack or not any(parts):
         return mark_safe("".join(parts))
-    rendering = stack[-1]
-    rendering.pieces.append(parts)
+    return filed(stack[-1], parts)
+
+
+def filed(rendering: "Rendering", piece: str | tuple[str, ...]) -> SafeString:
+    """``piece`` filed with ``rendering``, and the placeholder that stands for it."""
+    rendering.pieces.append(piece)
     return mark_safe(f"{OPEN}{TOKEN}{rendering.number}:{len(rendering.pieces) - 1}{CLOSE}")
 
 

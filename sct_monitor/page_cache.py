@@ -100,6 +100,7 @@ def deflate_piece(data: bytes, earlier: DeflatedPiece | None = None) -> Deflated
     3 MB. Nothing is taken on trust: a chunk is reused only after its bytes, and those of the
     chunk before it, are compared with the new page's."""
     old = earlier.spans() if earlier is not None else []
+    before = memoryview(earlier.data) if earlier is not None else None  # compared without copying
     ends: list[int] = []
     deflated: list[bytes] = []
     position, at = 0, 0  # where the next chunk starts in data; the earlier chunk expected there
@@ -129,14 +130,14 @@ def deflate_piece(data: bytes, earlier: DeflatedPiece | None = None) -> Deflated
             write_new(len(data))
             break
         start, end, compressed = old[at]
-        chunk = earlier.data[start:end]
+        chunk = before[start:end]
         if data.startswith(chunk, position):
             # A first chunk refers to nothing before it; any other, to the chunk it followed.
             same_before = at == 0 or follows == at - 1
             write(position + len(chunk), compressed if same_before else None)
             follows, at = at, at + 1
             continue
-        found = resynchronised(data, position, earlier, old, at)
+        found = resynchronised(data, position, before, old, at)
         if found is None:
             write_new(len(data))
             break
@@ -152,14 +153,14 @@ RESYNC_SLACK = 4 * CHUNK_BYTES
 
 
 def resynchronised(
-    data: bytes, position: int, earlier: DeflatedPiece, old: list, at: int
+    data: bytes, position: int, before: memoryview, old: list, at: int
 ) -> tuple[int, int] | None:
-    """The first of the next few earlier chunks found again in ``data`` after ``position``, and
-    where: (its index, its new start)."""
+    """The first of the next few earlier chunks (``before``, the earlier piece; ``old``, its
+    chunks' spans) found again in ``data`` after ``position``, and where: (its index, its start)."""
     for index in range(at, min(len(old), at + RESYNC_CHUNKS)):
         start, end, _ = old[index]
-        limit = position + (end - old[at][0]) + RESYNC_SLACK + abs(len(data) - len(earlier.data))
-        where = data.find(earlier.data[start:end], position, limit)
+        limit = position + (end - old[at][0]) + RESYNC_SLACK + abs(len(data) - len(before))
+        where = data.find(before[start:end], position, limit)
         if where > position or (where == position and index > at):
             return index, where
     return None
