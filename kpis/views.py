@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.generic import ListView, TemplateView
 
 from kpis.area_comparison import area_comparison
@@ -39,6 +39,7 @@ from kpis.tables import ScorecardTable, scorecard_export
 from kpis.targets import judgement_in_words
 from kpis.visibility import WORKING, sees_drafts, values_kind, values_of_kind
 from sct_monitor.exports import csv_response, xlsx_response
+from sct_monitor.late_markup import PageResponse, encoded_markup
 from sct_monitor.models import ImportLog
 from sct_monitor.table_memo import remembered_per_indicator
 
@@ -63,6 +64,7 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "kpis.view_indicator"
     template_name = "kpis/scorecard.html"
+    response_class = PageResponse
 
     def get(self, request, *args, **kwargs):
         kind = values_kind(request.user)
@@ -104,6 +106,7 @@ class ScorecardView(PermissionRequiredMixin, TemplateView):
 class IndicatorDetailView(PermissionRequiredMixin, TemplateView):
     permission_required = "kpis.view_indicator"
     template_name = "kpis/indicator_detail.html"
+    response_class = PageResponse
     RANGES = {"12": 12, "24": 24, "all": None}
 
     def get_context_data(self, **kwargs):
@@ -148,7 +151,7 @@ def indicator_page_bodies(
             "areas": area_comparison(indicator, today),
             "month_key": month_key,
         }
-        bodies[indicator.pk] = mark_safe(render_to_string("kpis/indicator_body.html", context))
+        bodies[indicator.pk] = encoded_markup(render_to_string("kpis/indicator_body.html", context))
     return bodies
 
 

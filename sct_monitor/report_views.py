@@ -17,6 +17,7 @@ from kpis.models import MonthlyReturn, MonthlyValue, Publication, ValueStatus
 from kpis.returns import NO_IDENTIFYING_DETAIL, StaleReturn, claim_version
 from kpis.visibility import sees_drafts
 from sct_monitor.exports import csv_response, xlsx_response
+from sct_monitor.late_markup import PageResponse
 from sct_monitor.models import NarrativeSection, ReportNarrative
 from sct_monitor.pdf import pdf_problem, render_pdf
 from sct_monitor.periods import Period
@@ -63,7 +64,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         if staff and record is not None and record.status != ValueStatus.PUBLISHED:
             state = "Provisional: " + record.state_label.lower()
         entry["months"].append({"period": Period.month(month), "state": state, "latest": latest})
-    return render(request, "reports/list.html", {"years": list(years.values()), "staff": staff})
+    return PageResponse(request, "reports/list.html", {"years": list(years.values()), "staff": staff})
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -98,7 +99,7 @@ def report_detail(request: HttpRequest, key: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response
-    return render(request, "reports/report.html", context)
+    return PageResponse(request, "reports/report.html", context)
 
 
 class NarrativeForm(forms.Form):

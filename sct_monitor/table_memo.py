@@ -29,9 +29,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from sct_monitor.late_markup import MisplacedPiece, holds_placeholder
+from sct_monitor.late_markup import MisplacedPiece, encoded_markup, holds_placeholder
 from sct_monitor.models import IndicatorVersion, TableVersion
 
 # The tables a statement reads: the names after FROM and JOIN, quoted as Django writes them or
@@ -279,7 +279,7 @@ def kept(owner, key, build: Callable[[], str]) -> SafeString:
     result is shared between requests while what it read is unchanged, and so is its markup."""
     built = owner.rendered.get(key)
     if built is None:
-        built = mark_safe(build())
+        built = encoded_markup(build())
         if holds_placeholder(built):  # it would outlive the page whose rendering filed its piece
             raise MisplacedPiece("markup kept with a remembered result holds a late piece's placeholder")
         owner.rendered[key] = built

@@ -20,6 +20,7 @@ from kpis.scorecard import ScorecardData, ScorecardRow, add_months, summary_rows
 from kpis.series import IndicatorSeries
 from kpis.status import Rag, worsening_run
 from kpis.visibility import sees_drafts, values_kind, values_of_kind
+from sct_monitor.late_markup import PageResponse
 from sct_monitor.roles import role_of
 from sct_monitor.table_memo import remembered_per_indicator
 
@@ -140,7 +141,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "todo": work_to_do(timezone.localdate()) if sees_drafts(request.user) else None,
         "overdue": overdue_on(timezone.localdate()) if sees_drafts(request.user) else None,
     }
-    return render(request, "home.html", context)
+    return PageResponse(request, "home.html", context)
 
 
 class DatabaseCheck:

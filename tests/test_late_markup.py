@@ -6,7 +6,16 @@ import pytest
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from sct_monitor.late_markup import OPEN, MisplacedPiece, late, late_parts, rendering, spliced
+from sct_monitor.late_markup import (
+    OPEN,
+    MisplacedPiece,
+    encoded_markup,
+    late,
+    late_parts,
+    rendering,
+    spliced,
+    spliced_utf8,
+)
 
 PAGE = (
     "{% load late_markup %}<main>{% for n in numbers %}{% if n %}"
@@ -57,6 +66,42 @@ def test_a_piece_of_many_parts_reads_as_its_parts_joined_each_escaped_unless_saf
             == "<table><tr>&lt;b&gt;&amp;&lt;/b&gt;</tr></table>"
         )
         assert late_parts([]) == "" and late_parts(iter([mark_safe("")])) == ""
+
+
+def test_a_page_put_together_as_bytes_is_its_text_encoded_as_utf8():
+    kept = encoded_markup("<td>47.0% → 45.1%, £1,200</td>")
+    with rendering() as current:
+        text = f"<p>Ä {late(mark_safe('<b>–</b>'))} {late_parts([kept, mark_safe('<i>é</i>')])}</p>"
+        assert spliced_utf8(text, current) == spliced(text, current).encode()
+    with rendering() as empty:
+        assert spliced_utf8("<p>no pieces – none</p>", empty) == "<p>no pieces – none</p>".encode()
+
+
+def test_kept_markup_lends_the_bytes_it_was_encoded_to_once():
+    kept = encoded_markup("<td>1</td>")
+    assert kept == "<td>1</td>" and kept.utf8 == b"<td>1</td>"
+    kept.utf8 = b"<td>as kept</td>"  # not encoded again: the bytes kept with it are put in
+    with rendering() as current:
+        assert spliced_utf8(f"<tr>{late(kept)}</tr>", current) == b"<tr><td>as kept</td></tr>"
+
+
+def test_a_placeholder_carried_into_another_page_put_together_as_bytes_is_refused():
+    with rendering():
+        stray = late(mark_safe("<p>filed by the first page</p>"))
+    with rendering() as second, pytest.raises(MisplacedPiece):
+        late(mark_safe("<p>the second page's own</p>"))
+        spliced_utf8(f"<main>{stray}</main>", second)
+
+
+def test_a_page_response_in_another_charset_is_rendered_as_text_and_encoded_in_it(rf):
+    from sct_monitor.late_markup import PageResponse
+
+    source = "{% load late_markup %}<p>{{ piece|late }}</p>"
+    template = engines["django"].from_string(source)
+    response = PageResponse(rf.get("/"), template, {"piece": mark_safe("café")}, charset="latin-1")
+    assert response.render().content == "<p>café</p>".encode("latin-1")
+    response = PageResponse(rf.get("/"), template, {"piece": mark_safe("café")})
+    assert response.render().content == "<p>café</p>".encode()
 
 
 def test_a_page_rendered_within_another_keeps_its_own_pieces():
