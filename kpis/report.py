@@ -30,7 +30,7 @@ from kpis.svg_charts import ChartPoint, line_chart
 from kpis.templatetags.kpi_status import rag_tag
 from kpis.visibility import values_kind, values_of_kind
 from sct_monitor.periods import Period
-from sct_monitor.reporting import ExportTable, Report, Section
+from sct_monitor.reporting import ExportTable, Report, Section, TableOnDemand
 from sct_monitor.table_memo import remembered, remembered_per_indicator
 
 UNIT_WORDS = {
@@ -210,7 +210,7 @@ class PeriodIndicators:
         self.rows = [row for row in found.values() if row is not None]
         without = [
             Indicator(pk=pk, code=code, active=active, frequency=frequency)
-            for pk, code, active, frequency in listed
+            for pk, code, active, frequency, *_ in listed
             if found[pk] is None and active
         ]
         self.no_figure = [i for i in without if any(i.reports_in(m) for m in period.months)]
@@ -395,17 +395,18 @@ def indicator_table(rows: list[IndicatorRow], slug: str, caption: str) -> Export
         "SN average", "Compared with SN", "England average", "Compared with England",
         "West Midlands average", "Compared with West Midlands", "Commentary", "Revision",
     ]  # fmt: skip
-    table = ExportTable(slug, caption, columns)
-    for row in rows:
-        cells = [row.indicator.code, row.indicator.title, row.indicator.service_area, f"{row.month:%Y-%m}",
-                 row.unit_word, row.value, "yes" if row.provisional else "no", row.missing_reason,
-                 row.target_text, row.status.label, row.status.basis, row.on_last, row.on_three]  # fmt: skip
-        for index in range(3):
-            shown = row.comparators[index] if len(row.comparators) > index else None
-            cells += [shown.value if shown else None, shown.judgement if shown else ""]
-        cells += [row.commentary, row.revision_note]
-        table.rows.append(cells)
-    return table
+    return TableOnDemand(slug, caption, columns, lambda: [indicator_cells(row) for row in rows])
+
+
+def indicator_cells(row: IndicatorRow) -> list:
+    """``row`` as the cells of ``indicator_table``'s columns."""
+    cells = [row.indicator.code, row.indicator.title, row.indicator.service_area, f"{row.month:%Y-%m}",
+             row.unit_word, row.value, "yes" if row.provisional else "no", row.missing_reason,
+             row.target_text, row.status.label, row.status.basis, row.on_last, row.on_three]  # fmt: skip
+    for index in range(3):
+        shown = row.comparators[index] if len(row.comparators) > index else None
+        cells += [shown.value if shown else None, shown.judgement if shown else ""]
+    return [*cells, row.commentary, row.revision_note]
 
 
 def sections(report: Report) -> list[Section]:

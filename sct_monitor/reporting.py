@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,6 +33,20 @@ class ExportTable:
     caption: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+
+
+class TableOnDemand(ExportTable):
+    """An export table whose rows are made when first asked for: a report's page names its
+    tables (their CSV links) but shows none of their cells, and making a large report's
+    indicator table row by row took milliseconds a page."""
+
+    def __init__(self, slug: str, caption: str, columns: list[str], make_rows: Callable[[], list[list]]):
+        self.slug, self.caption, self.columns = slug, caption, columns
+        self.make_rows = make_rows
+
+    @cached_property
+    def rows(self) -> list[list]:
+        return self.make_rows()
 
 
 @dataclass
@@ -84,13 +99,12 @@ class RevisedFigure(NamedTuple):
 
 REVISED_FIELDS = (
     "publication_id", "revised_at", "value", "missing_reason", "commentary", "was_value",
-    "was_missing_reason", "was_commentary", "indicator__code", "indicator__title", "indicator__unit",
-    "indicator__decimal_places",
+    "was_missing_reason", "was_commentary", "indicator_id",
 )  # fmt: skip
 
 
 # An indicator's fields a report lists (``Report.indicators_listed``).
-LISTED_FIELDS = ("pk", "code", "active", "frequency")
+LISTED_FIELDS = ("pk", "code", "active", "frequency", "title", "unit", "decimal_places")
 
 
 class NotVisible(Exception):
@@ -109,10 +123,10 @@ class Report:
     revisions: list[Revision] = field(default_factory=list)
 
     @cached_property
-    def indicators_listed(self) -> list[tuple[int, str, bool, str]]:
-        """Every indicator as (pk, code, active, frequency), in display order: read once a report
-        for the sections that go through every indicator (its figures, its checks), as tuples:
-        their rows bring their own indicators."""
+    def indicators_listed(self) -> list[tuple[int, str, bool, str, str, str, int]]:
+        """Every indicator as (pk, code, active, frequency, title, unit, decimal places), in
+        display order: read once a report for the sections that go through every indicator (its
+        figures, its checks, its revised figures), as tuples: their rows bring their own indicators."""
         return list(Indicator.objects.order_by("display_order", "code").values_list(*LISTED_FIELDS))
 
     @property
@@ -296,25 +310,43 @@ def narratives_for(report: Report) -> dict[str, dict]:
 
 def revisions_for(report: Report, every_revision: tuple[Publication, ...]) -> list[Revision]:
     """Every correction published for the period's months, with the figures it revised; from
-    the period's publications already read (each month's, in month and revision order)."""
+    the period's publications already read (each month's, in month and revision order), and
+    each correction's figures in the indicators' display order."""
     corrections = [publication for publication in every_revision if publication.revision > 1]
     if not corrections:
         return []
     published_at = {p.pk: p.published_at for p in corrections}
-    revised = PublishedValue.objects.filter(publication__in=corrections, revised=True).values_list(
-        *REVISED_FIELDS
-    )
-    by_publication: dict[int, list[RevisedFigure]] = {}
-    for *figure, code, title, unit, decimal_places in revised:
-        row = RevisedFigure(*figure, RevisedIndicator(code, title, unit, decimal_places))
+    listed = {
+        pk: (place, RevisedIndicator(code, title, unit, decimal_places))
+        for place, (pk, code, _, _, title, unit, decimal_places) in enumerate(report.indicators_listed)
+    }
+    by_publication: dict[int, list[tuple[int, RevisedFigure]]] = {}
+    for *figure, indicator_id in revised_rows(tuple(published_at)):
+        place, indicator = listed[indicator_id]
+        row = RevisedFigure(*figure, indicator)
         if row.revised_at == published_at[row.publication_id]:
-            by_publication.setdefault(row.publication_id, []).append(row)
+            by_publication.setdefault(row.publication_id, []).append((place, row))
     return [
         Revision(
-            p.month, p, by_publication.get(p.pk, []), narrative_names(p.summary.get("narratives_changed", []))
+            p.month,
+            p,
+            [row for _, row in sorted(by_publication.get(p.pk, []), key=itemgetter(0))],
+            narrative_names(p.summary.get("narratives_changed", [])),
         )
         for p in corrections
     ]
+
+
+@remembered
+def revised_rows(publication_ids: tuple[int, ...]) -> tuple[tuple, ...]:
+    """The figures these corrections revised, as REVISED_FIELDS: remembered while the published
+    figures are unchanged (their indicators' titles and units are the report's own, read afresh,
+    so a write to an indicator leaves these read). Shared: read them, do not change them."""
+    return tuple(
+        PublishedValue.objects.filter(publication__in=publication_ids, revised=True)
+        .order_by()
+        .values_list(*REVISED_FIELDS)
+    )
 
 
 def narrative_names(changed: list[str]) -> list[str]:

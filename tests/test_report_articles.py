@@ -220,3 +220,31 @@ def test_the_revised_figures_list_is_what_the_template_loop_wrote():
     loop = engines["django"].from_string(REVISIONS_LOOP).render({"figures": figures})
     assert str(revised_figure_items(figures)) == loop
     assert "was no value, now 12, and its commentary revised" in loop and "commentary revised</li>" in loop
+
+
+def test_remembered_lines_of_revised_figures_and_findings_follow_what_they_are_made_of():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from sct_monitor.templatetags.report_text import finding_items, revised_figure_items
+
+    def figure(title: str, value: str):
+        indicator = SimpleNamespace(code="3", title=title, unit="percentage", decimal_places=1)
+        return SimpleNamespace(indicator=indicator, was_value=None, value=Decimal(value), was_missing_reason="",
+                               missing_reason="", was_commentary="", commentary="")  # fmt: skip
+
+    assert str(revised_figure_items([figure("Re-referrals", "19.7")])) == (
+        "<li>3: Re-referrals: was no value, now 19.7%</li>"
+    )
+    assert str(revised_figure_items([figure("Re-referrals within 12 months", "19.7")])) == (
+        "<li>3: Re-referrals within 12 months: was no value, now 19.7%</li>"
+    )
+    assert "now 19.8%" in str(revised_figure_items([figure("Re-referrals", "19.75")]))
+
+    def found(text: str):
+        return [(SimpleNamespace(title="Commentary"), SimpleNamespace(text=text, figures="", sources="PI 3"))]
+
+    first = str(finding_items(found("says 19.7")))
+    assert "says 19.7" in first and str(finding_items(found("says 19.7"))) == first
+    assert "says 20.1" in str(finding_items(found("says 20.1")))
+    assert "<li><strong>Commentary:</strong> says &lt;b&gt;. " in str(finding_items(found("says <b>")))

@@ -1,9 +1,11 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kpis.formatting import format_value
-from sct_monitor.late_markup import late
+from sct_monitor.late_markup import encoded_markup, late_parts
 from sct_monitor.reporting import render_text
 
 register = template.Library()
@@ -24,41 +26,58 @@ def css_string(text: str) -> str:
 
 
 # Lists that run to hundreds of items on a large report are written here, each item as one
-# string, not by a template loop (which took several milliseconds a report for each list).
+# string, not by a template loop (which took several milliseconds a report for each list). An
+# item is made from a few plain values, so the markup made for them is remembered (most of a
+# report's items are the same from one rendering to the next), its bytes with it.
+ITEMS_REMEMBERED = 20_000
 
 
 @register.simple_tag
 def finding_items(found) -> SafeString:
     """The report's data-quality findings, as ``<li>`` items: (check result, finding) pairs."""
-    items = []
-    for result, finding in found:
-        figures = f" ({conditional_escape(finding.figures)})" if finding.figures else ""
-        items.append(
-            f"<li><strong>{conditional_escape(result.title)}:</strong> {conditional_escape(finding.text)}"
-            f'{figures}. <span class="govuk-body-s">{conditional_escape(finding.sources)}</span></li>'
-        )
-    return late(mark_safe("".join(items)))
+    return late_parts(
+        finding_item(result.title, finding.text, finding.figures, finding.sources)
+        for result, finding in found
+    )
+
+
+@lru_cache(maxsize=ITEMS_REMEMBERED)
+def finding_item(title: str, text: str, figures: str, sources: str) -> SafeString:
+    shown = f" ({conditional_escape(figures)})" if figures else ""
+    return encoded_markup(
+        f"<li><strong>{conditional_escape(title)}:</strong> {conditional_escape(text)}"
+        f'{shown}. <span class="govuk-body-s">{conditional_escape(sources)}</span></li>'
+    )
 
 
 @register.simple_tag
 def revised_figure_items(figures) -> SafeString:
     """A correction's revised figures, as ``<li>`` items: what each was and is now."""
-    items = []
-    for row in figures:
-        indicator = row.indicator
-
-        def shown(value) -> str:
-            return format_value(value, indicator.unit, indicator.decimal_places) or "no value"  # noqa: B023
-
-        if row.was_value == row.value and row.was_missing_reason == row.missing_reason:
-            change = "commentary revised"
-        else:
-            change = (
-                f"was {conditional_escape(shown(row.was_value))}, now {conditional_escape(shown(row.value))}"
-            )
-            if row.was_commentary != row.commentary:
-                change += ", and its commentary revised"
-        items.append(
-            f"<li>{conditional_escape(indicator.code)}: {conditional_escape(indicator.title)}: {change}</li>"
+    return late_parts(
+        revised_figure_item(
+            (row.indicator.code, row.indicator.title, row.indicator.unit, row.indicator.decimal_places),
+            (row.was_value, row.was_missing_reason),
+            (row.value, row.missing_reason),
+            row.was_commentary != row.commentary,
         )
-    return late(mark_safe("".join(items)))
+        for row in figures
+    )
+
+
+@lru_cache(maxsize=ITEMS_REMEMBERED)
+def revised_figure_item(indicator: tuple, was: tuple, now: tuple, commentary_revised: bool) -> SafeString:
+    """One revised figure of ``indicator`` (its code, title, unit and decimal places): ``was``
+    and ``now`` are its (value, missing reason) before and after. Equal values write the same
+    text (``kpis.formatting``), so a value kept at another scale rightly shares an entry."""
+    code, title, unit, decimal_places = indicator
+
+    def shown(value) -> str:
+        return format_value(value, unit, decimal_places) or "no value"
+
+    if was == now:
+        change = "commentary revised"
+    else:
+        change = f"was {conditional_escape(shown(was[0]))}, now {conditional_escape(shown(now[0]))}"
+        if commentary_revised:
+            change += ", and its commentary revised"
+    return encoded_markup(f"<li>{conditional_escape(code)}: {conditional_escape(title)}: {change}</li>")
