@@ -145,8 +145,16 @@ def findings_for_months(results: list[CheckResult], months: list[date]) -> list[
         (result, finding)
         for result in results
         for finding in result.failures
-        if finding.period is not None and any(month in wanted for month in months_of(finding))
+        if finding.period is not None and concerns_any(finding, wanted)
     ]
+
+
+def concerns_any(finding: Finding, wanted: set[date]) -> bool:
+    """Whether any of the ``wanted`` months (each its first day) is one ``months_of(finding)``
+    gives: one within the finding's span, so without listing the span's months."""
+    first = finding.period.replace(day=1)
+    last = (finding.until or first).replace(day=1)
+    return any(first <= month <= last for month in wanted)
 
 
 def months_of(finding: Finding) -> list[date]:

@@ -61,36 +61,37 @@ def watched_tables() -> list[str]:
     return sorted(tables | set(WATCHED_EXTRA_TABLES))
 
 
-def table_versions() -> dict[str, str]:
-    """Each watched table's version, as ``number@stamp``, read in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT name, number, stamp FROM {TableVersion._meta.db_table}")
-        return {name: f"{number}@{stamp}" for name, number, stamp in cursor.fetchall()}
-
-
-def current_version() -> str | None:
-    """The committed data version, as ``number@stamp``; None if its row is missing (a flushed
-    test database). Pages read it with the access version (``page_versions``)."""
-    versions = page_versions()
-    return versions[0] if versions else None
-
-
-def indicator_versions() -> dict[int, str | None]:
-    """Each indicator's version, as ``number@stamp``, read in one query (an indicator no write has
-    touched since the triggers were installed has none).
+def versions() -> tuple[dict[str, str], dict[int, str | None]]:
+    """Each watched table's version and each indicator's, as ``number@stamp``, read in one query
+    (a page remembering what it read asks for both). An indicator no write has touched since the
+    triggers were installed has no version.
 
     On PostgreSQL a version advances once a transaction, so within the transaction that wrote an
     indicator its later writes leave the number alone: to that transaction the indicator has no
     version (None), and nothing of it is remembered or given again there."""
-    table = IndicatorVersion._meta.db_table
+    own = "transaction = txid_current_if_assigned()" if connection.vendor == "postgresql" else "0"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT indicator_id, number, stamp, transaction = txid_current_if_assigned() FROM {table}"
-            )
-            return {pk: None if own else f"{number}@{stamp}" for pk, number, stamp, own in cursor.fetchall()}
-        cursor.execute(f"SELECT indicator_id, number, stamp FROM {table}")
-        return {pk: f"{number}@{stamp}" for pk, number, stamp in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT name, NULL, number, stamp, 0 = 1 FROM {TableVersion._meta.db_table} UNION ALL "
+            f"SELECT NULL, indicator_id, number, stamp, {own} FROM {IndicatorVersion._meta.db_table}"
+        )
+        tables, indicators = {}, {}
+        for name, indicator_id, number, stamp, written_here in cursor.fetchall():
+            if name is not None:
+                tables[name] = f"{number}@{stamp}"
+            else:
+                indicators[indicator_id] = None if written_here else f"{number}@{stamp}"
+    return tables, indicators
+
+
+def table_versions() -> dict[str, str]:
+    """Each watched table's version, as ``number@stamp``."""
+    return versions()[0]
+
+
+def indicator_versions() -> dict[int, str | None]:
+    """Each indicator's version, as ``number@stamp`` (``versions``)."""
+    return versions()[1]
 
 
 # The tables a user's role and permissions are read from (``page_cache.access_of``).

@@ -87,7 +87,8 @@ def late_parts(parts: Iterable[str]) -> SafeString:
     """As ``late``, for a piece made of many parts (a table's rows, a report's articles): they
     are filed as they are and put into the page in its one join, not joined into a piece first
     (a report's 300 articles are 3 MB)."""
-    parts = tuple(conditional_escape(part) for part in parts)
+    # Most parts are kept markup, safe already: only the others go through conditional_escape.
+    parts = tuple(part if isinstance(part, SafeString) else conditional_escape(part) for part in parts)
     stack = _open_renderings()
     if not stack or not any(parts):
         return mark_safe("".join(parts))

@@ -99,7 +99,7 @@ def record(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def read_once_a_request(name: str, read: Callable[[], dict]) -> dict:
+def read_once_a_request(name: str, read: Callable[[], Any]) -> Any:
     """``read()``, kept as the request's snapshot ``name`` until the request ends or writes;
     outside a request, read every time."""
     snapshot = getattr(_state, name, None)
@@ -112,20 +112,22 @@ def read_once_a_request(name: str, read: Callable[[], dict]) -> dict:
 
 
 def current_versions() -> dict[str, str]:
-    from sct_monitor.data_version import table_versions
-
-    return read_once_a_request("snapshot", table_versions)
+    return both_versions()[0]
 
 
 def current_indicator_versions() -> dict[int, str | None]:
-    from sct_monitor.data_version import indicator_versions
+    return both_versions()[1]
 
-    return read_once_a_request("indicator_snapshot", indicator_versions)
+
+def both_versions() -> tuple[dict[str, str], dict[int, str | None]]:
+    """The tables' and the indicators' versions, read together once a request (``versions``)."""
+    from sct_monitor.data_version import versions
+
+    return read_once_a_request("snapshot", versions)
 
 
 def forget_snapshot() -> None:
     _state.snapshot = None
-    _state.indicator_snapshot = None
 
 
 _store: dict[tuple, Entry] = {}
@@ -204,7 +206,13 @@ class IndicatorEntry:
 
 
 INDICATOR_ENTRIES = 20_000  # per worker: a report's articles on 300 indicators are about 3 MB
-_indicator_store: dict[tuple, IndicatorEntry] = {}
+# By call (function, arguments, settings), then by indicator: a call's key is hashed once, not
+# once for each of its indicators.
+_indicator_store: dict[tuple, dict[int, IndicatorEntry]] = {}
+
+
+def indicator_entries() -> int:
+    return sum(len(entries) for entries in _indicator_store.values())
 
 
 def remembered_per_indicator(
@@ -237,18 +245,26 @@ def remembered_per_indicator(
         hash(key)  # a list given as an argument fails here, not after the work is done
         versions, by_indicator = current_versions(), current_indicator_versions()
         results, missing, read = {}, [], set()
+        # Entries stored by one call share their tables' versions (one tuple): each is checked,
+        # and its tables noted, once a call, not once an indicator.
+        still_current: dict[int, bool] = {}
+        stored = _indicator_store.get(key, {})
         for indicator_id in indicator_ids:
-            entry = _indicator_store.get((key, indicator_id))
-            if (
-                entry is not None
-                and entry.indicator_version == by_indicator.get(indicator_id)
-                and all(versions.get(table) == version for table, version in entry.versions)
-            ):
-                results[indicator_id] = entry.result
-                read.update(table for table, _ in entry.versions)
-                read |= entry.indicator_tables
-            else:
-                missing.append(indicator_id)
+            entry = stored.get(indicator_id)
+            if entry is not None and entry.indicator_version == by_indicator.get(indicator_id):
+                shared = id(entry.versions)
+                current = still_current.get(shared)
+                if current is None:
+                    current = still_current[shared] = all(
+                        versions.get(table) == version for table, version in entry.versions
+                    )
+                    if current:
+                        read.update(table for table, _ in entry.versions)
+                if current:
+                    results[indicator_id] = entry.result
+                    read |= entry.indicator_tables
+                    continue
+            missing.append(indicator_id)
         if missing:
             frame, computed = traced(name, function, tuple(missing), *args)
             if not isinstance(computed, dict):
@@ -257,15 +273,14 @@ def remembered_per_indicator(
             storable = frame.rememberable and others <= versions.keys()
             entry_versions = tuple(sorted((table, versions[table]) for table in others)) if storable else ()
             indicator_tables = frozenset(frame.tables & per_indicator)
-            if storable and len(_indicator_store) + len(missing) > INDICATOR_ENTRIES:
+            if storable and indicator_entries() + len(missing) > INDICATOR_ENTRIES:
                 _indicator_store.clear()
+            own = _indicator_store.setdefault(key, {}) if storable else {}
             for indicator_id in missing:
                 result = results[indicator_id] = computed.get(indicator_id)
                 version = by_indicator.get(indicator_id)
                 if storable and version is not None:
-                    _indicator_store[(key, indicator_id)] = IndicatorEntry(
-                        version, entry_versions, indicator_tables, result
-                    )
+                    own[indicator_id] = IndicatorEntry(version, entry_versions, indicator_tables, result)
         for frame in frames():  # a call remembering this one read these tables too
             frame.tables |= read
         return {indicator_id: results[indicator_id] for indicator_id in indicator_ids}

@@ -55,3 +55,18 @@ def test_a_check_asked_for_some_months_fails_what_the_whole_check_fails_in_them(
     assert failed_texts(
         papers_against_the_dfe(TODAY, [paper.period_start.replace(day=1)]), [paper.period_start]
     )
+
+
+@pytest.mark.parametrize(
+    "period, until",
+    [(date(2022, 6, 15), None), (date(2022, 4, 30), date(2023, 3, 31)), (date(2021, 12, 1), date(2022, 1, 1))],
+)
+def test_a_finding_concerns_a_month_exactly_when_its_months_include_it(period, until):
+    from sct_monitor.checks import Finding, concerns_any, months_of
+
+    finding = Finding("text", period=period, until=until)
+    listed = set(months_of(finding))
+    for offset in range(-3, 20):
+        month = date(period.year + (period.month - 1 + offset) // 12, (period.month - 1 + offset) % 12 + 1, 1)
+        assert concerns_any(finding, {month}) == (month in listed), month
+    assert not concerns_any(finding, set())

@@ -228,6 +228,17 @@ def test_other_arguments_are_remembered_apart():
     assert asked == [ids, ids]
 
 
+def test_entries_kept_past_the_limit_are_let_go_of_all_at_once(monkeypatch):
+    monkeypatch.setattr(table_memo, "INDICATOR_ENTRIES", 3)
+    first, second = pks("13", "14"), pks("1", "2")
+    titles_with_targets(first, 2022)
+    titles_with_targets(second, 2023)  # four entries in all: the first two are let go of
+    assert table_memo.indicator_entries() == 2
+    titles_with_targets(second, 2023)
+    titles_with_targets(first, 2022)
+    assert asked == [first, second, first]
+
+
 def test_an_indicator_without_a_version_row_is_never_remembered():
     one, _other = ids = pks("13", "14")
     IndicatorVersion.objects.filter(indicator_id=one).delete()
