@@ -60,10 +60,11 @@ LAST_BLOCK = b"\x01\x00\x00\xff\xff"  # an empty stored block marked final
 
 
 # A piece is compressed in chunks of about this size; each chunk may refer back into the chunk
-# before it (up to deflate's 32 KB window), as pigz does, so the page compresses as well as in one
-# run (within a few hundred bytes in 150 KB), while a chunk's compressed bytes hold wherever the
-# same chunk follows the same chunk.
-CHUNK_BYTES = 64 * 1024
+# before it (all of deflate's 32 KB window), as pigz does, so the page compresses as well as in
+# one run (within a few hundred bytes in 150 KB, 0.5% in 3 MB), while a chunk's compressed bytes
+# hold wherever the same chunk follows the same chunk. Chunks of 64 KB compressed a third more
+# again after a write to one indicator of a 3 MB report; of 16 KB, the page grew 2%.
+CHUNK_BYTES = 32 * 1024
 WINDOW = 32 * 1024
 
 
