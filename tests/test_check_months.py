@@ -59,7 +59,11 @@ def test_a_check_asked_for_some_months_fails_what_the_whole_check_fails_in_them(
 
 @pytest.mark.parametrize(
     "period, until",
-    [(date(2022, 6, 15), None), (date(2022, 4, 30), date(2023, 3, 31)), (date(2021, 12, 1), date(2022, 1, 1))],
+    [
+        (date(2022, 6, 15), None),
+        (date(2022, 4, 30), date(2023, 3, 31)),
+        (date(2021, 12, 1), date(2022, 1, 1)),
+    ],
 )
 def test_a_finding_concerns_a_month_exactly_when_its_months_include_it(period, until):
     from sct_monitor.checks import Finding, concerns_any, months_of
