@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import dateformat
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -244,3 +245,67 @@ def chart_data_markup(series) -> str:
             for point in reversed(series.months)
         )
     )
+
+
+@register.simple_tag
+def area_bar_rows(areas, indicator) -> str:
+    """The indicator page's table of the latest year's areas (home, neighbours, averages), a row
+    each, built as strings as ``series_rows``."""
+    escape = conditional_escape
+    rows = []
+    for bar in areas.bars:
+        name = escape(bar.name)
+        if bar.kind == "home":
+            name = f"<strong>{name}</strong>"
+        if bar.value is not None:
+            value = escape(format_value(bar.value, indicator.unit, indicator.decimal_places))
+        else:
+            value = "Not published"
+        note = escape(bar.note)
+        if bar.kind == "home" and areas.ranking:
+            note += f"{'; ' if bar.note else ''}quartile band {escape(areas.ranking.band)}"
+        rows.append(
+            '\n    <tr class="govuk-table__row">'
+            f'\n      <th scope="row" class="govuk-table__header">{name}</th>'
+            f'\n      <td class="govuk-table__cell govuk-table__cell--numeric">{value}</td>'
+            f'\n      <td class="govuk-table__cell">{note}</td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def area_year_rows(areas, indicator) -> str:
+    """The indicator page's table of every year's DfE figures as LAIT shows them, a row each,
+    built as strings as ``series_rows``."""
+    escape = conditional_escape
+
+    def figure(value: Decimal | None) -> str:
+        return "–" if value is None else escape(format_value(value, indicator.unit, indicator.decimal_places))
+
+    numeric = "govuk-table__cell govuk-table__cell--numeric"
+    home_label, region_label = escape(areas.home_name), escape(areas.region_name)
+    rows = []
+    for year in areas.years:
+        home, summary, ranking = year.home, year.summary, year.ranking
+        if home is not None and home.value is not None:
+            home_text = figure(home.value)
+        else:
+            home_text = escape(home.missing_text) if home else "No figure"
+        counted = f"{summary.counted} of {summary.neighbours}" if summary else "–"
+        mean, median = (summary.mean, summary.median) if summary else (None, None)
+        as_at = dateformat.format(year.as_at, "j M Y")
+        rank = f"{ranking.rank} of {ranking.of}, band {escape(ranking.band)}" if ranking else "–"
+        rows.append(
+            '\n    <tr class="govuk-table__row">'
+            f'\n      <th scope="row" class="govuk-table__header">{as_at}</th>'
+            f'\n      <td data-label="{home_label}" class="{numeric}">{home_text}</td>'
+            f'\n      <td data-label="SN average" class="{numeric}">{figure(mean)}</td>'
+            f'\n      <td data-label="SN median" class="{numeric}">{figure(median)}</td>'
+            f'\n      <td data-label="Neighbours with a figure" class="{numeric}">{counted}</td>'
+            f'\n      <td data-label="{region_label}" class="{numeric}">{figure(year.region)}</td>'
+            f'\n      <td data-label="England" class="{numeric}">{figure(year.england)}</td>'
+            f'\n      <td data-label="Rank and band" class="govuk-table__cell">{rank}</td>'
+            "\n    </tr>\n  "
+        )
+    return mark_safe("".join(rows))
