@@ -20,6 +20,7 @@ from kpis.models import (
 from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, last_day, records, revision_note
 from kpis.visibility import in_published_months
 from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator
+from sct_monitor.table_memo import remembered
 
 
 class IndicatorFormat(NamedTuple):
@@ -55,7 +56,29 @@ def formatter(indicator: Indicator):
     return fmt
 
 
-@per_indicator
+# The indicators each check can find anything about, remembered while the table they come from is
+# unchanged: after a write to an indicator without any, its check reads nothing for it.
+
+
+@remembered
+def indicators_with_commentary_figures() -> frozenset[int]:
+    stated = ReportedFigure.objects.filter(series="commentary", indicator__isnull=False)
+    return frozenset(stated.order_by().values_list("indicator_id", flat=True).distinct())
+
+
+@remembered
+def indicators_with_papers_comparators() -> frozenset[int]:
+    papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER)
+    return frozenset(papers.order_by().values_list("indicator_id", flat=True).distinct())
+
+
+@remembered
+def indicators_with_revisions() -> frozenset[int]:
+    revised = PublishedValue.objects.filter(is_current=True, revised=True)
+    return frozenset(revised.order_by().values_list("indicator_id", flat=True).distinct())
+
+
+@per_indicator(only_with=indicators_with_commentary_figures)
 def commentary_against_the_table(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:
@@ -122,7 +145,7 @@ def commentary_against_the_table(
     return result
 
 
-@per_indicator
+@per_indicator(only_with=indicators_with_papers_comparators)
 def papers_against_the_dfe(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:
@@ -245,7 +268,7 @@ def months_missing(today: date, months: Months = None) -> CheckResult:
     return result
 
 
-@per_indicator
+@per_indicator(only_with=indicators_with_revisions)
 def revised_after_publication(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:

@@ -73,16 +73,25 @@ def all_checks() -> list[Check]:
     return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
 
 
-def per_indicator(check: Check | None = None, *, only_codes: frozenset[str] | None = None) -> Check:
+def per_indicator(
+    check: Check | None = None,
+    *,
+    only_codes: frozenset[str] | None = None,
+    only_with: Callable[[], frozenset[int]] | None = None,
+) -> Check:
     """Marks a check that can be run for some indicators only: it takes ``indicator_ids`` (None for
     all; none at all, ``()``, for its title and description without reading anything), reads only
     those indicators' rows, and gives each finding its ``indicator_id`` and ``order``.
     ``only_codes``: the codes of the only indicators it can find anything about (PI 15's check),
-    so that a page knowing its indicators' codes asks it about those alone."""
+    so that a page knowing its indicators' codes asks it about those alone. ``only_with``: gives
+    the ids of the only indicators it can find anything about (those with a paper's comparator,
+    say), remembered on the tables it reads, so that after a write to an indicator with none of
+    them nothing is read for it."""
     if check is None:
-        return lambda check: per_indicator(check, only_codes=only_codes)
+        return lambda check: per_indicator(check, only_codes=only_codes, only_with=only_with)
     check.per_indicator = True
     check.only_codes = only_codes
+    check.only_with = only_with
     return check
 
 
@@ -112,7 +121,14 @@ def checked_per_indicator(
 ) -> CheckResult:
     """One check's result put together from each indicator's findings, in the check's own order."""
     only = getattr(check, "only_codes", None)
-    asked = tuple(sorted(pk for pk, code in indicators.items() if only is None or code in only))
+    having = check.only_with() if getattr(check, "only_with", None) else None
+    asked = tuple(
+        sorted(
+            pk
+            for pk, code in indicators.items()
+            if (only is None or code in only) and (having is None or pk in having)
+        )
+    )
     found = indicator_findings(asked, check, today, months)
     result = check(today, months, indicator_ids=())
     result.findings = sorted((finding for own in found.values() for finding in own), key=attrgetter("order"))

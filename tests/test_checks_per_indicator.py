@@ -130,3 +130,32 @@ def test_a_check_about_pi_15_alone_is_not_asked_about_an_indicator_written_that_
     asked.clear()
     run_checks(TODAY, months, codes)
     assert ("pi_15_matches_the_ratings", (pi_15.pk,)) in asked
+
+
+@pytest.mark.django_db
+def test_a_check_is_not_asked_about_a_written_indicator_it_can_find_nothing_about(monkeypatch):
+    months = (date(2022, 6, 1),)
+    codes = every_code()
+    run_checks(TODAY, months, codes)
+    asked: list[tuple[str, tuple[int, ...]]] = []
+    check = table_memo.traced
+
+    def noting(name, function, *args, **kwargs):
+        if name.endswith("indicator_findings"):
+            asked.append((args[1].__name__, args[0]))
+        return check(name, function, *args, **kwargs)
+
+    monkeypatch.setattr(table_memo, "traced", noting)
+    bare = Indicator.objects.exclude(comparators__origin="paper").exclude(code="15").order_by("pk").first()
+    assert not ComparatorValue.objects.filter(indicator=bare, origin="paper").exists()
+    Indicator.objects.filter(pk=bare.pk).update(title="Renamed")
+    run_checks(TODAY, months, codes)
+    assert ("papers_against_the_dfe", (bare.pk,)) not in asked
+    ComparatorValue.objects.create(
+        indicator=bare, comparator="england", period_start=months[0], period_end=date(2022, 6, 30),
+        value=10, source="A paper", origin="paper",
+    )  # fmt: skip
+    asked.clear()
+    after = run_checks(TODAY, months, codes)
+    assert ("papers_against_the_dfe", (bare.pk,)) in asked
+    assert shown(after) == shown(run_checks(TODAY, months))
