@@ -25,6 +25,27 @@ def shown(results) -> list[tuple[str, list]]:
     ]
 
 
+@pytest.fixture
+def checks_asked(monkeypatch):
+    """Runs a report's checks for ``months`` once, then notes, as (check, indicator ids), each
+    check asked about indicators from then on."""
+
+    def start(months: tuple[date, ...]) -> list[tuple[str, tuple[int, ...]]]:
+        run_checks(TODAY, months, every_code())
+        asked: list[tuple[str, tuple[int, ...]]] = []
+        check = table_memo.traced
+
+        def noting(name, function, *args, **kwargs):
+            if name.endswith("indicator_findings"):
+                asked.append((args[1].__name__, args[0]))
+            return check(name, function, *args, **kwargs)
+
+        monkeypatch.setattr(table_memo, "traced", noting)
+        return asked
+
+    return start
+
+
 def report_periods() -> list[Period]:
     months = MonthlyReturn.objects.filter(status=ValueStatus.PUBLISHED).values_list("month", flat=True)
     periods = {Period.month(month) for month in months} | {Period.quarter_of(month) for month in months}
@@ -108,19 +129,9 @@ def test_a_revision_published_for_one_indicator_reaches_the_reports_checks():
 
 
 @pytest.mark.django_db
-def test_a_check_about_pi_15_alone_is_not_asked_about_an_indicator_written_that_is_not_pi_15(monkeypatch):
-    months = (date(2022, 6, 1),)
-    codes = every_code()
-    run_checks(TODAY, months, codes)
-    asked: list[tuple[str, tuple[int, ...]]] = []
-    check = table_memo.traced
-
-    def noting(name, function, *args, **kwargs):
-        if name.endswith("indicator_findings"):
-            asked.append((args[1].__name__, args[0]))
-        return check(name, function, *args, **kwargs)
-
-    monkeypatch.setattr(table_memo, "traced", noting)
+def test_a_check_about_pi_15_alone_is_not_asked_about_an_indicator_written_that_is_not_pi_15(checks_asked):
+    months, codes = (date(2022, 6, 1),), every_code()
+    asked = checks_asked(months)
     other = Indicator.objects.exclude(code="15").order_by("pk").first()
     Indicator.objects.filter(pk=other.pk).update(title="Renamed")
     run_checks(TODAY, months, codes)
@@ -133,19 +144,9 @@ def test_a_check_about_pi_15_alone_is_not_asked_about_an_indicator_written_that_
 
 
 @pytest.mark.django_db
-def test_a_check_is_not_asked_about_a_written_indicator_it_can_find_nothing_about(monkeypatch):
-    months = (date(2022, 6, 1),)
-    codes = every_code()
-    run_checks(TODAY, months, codes)
-    asked: list[tuple[str, tuple[int, ...]]] = []
-    check = table_memo.traced
-
-    def noting(name, function, *args, **kwargs):
-        if name.endswith("indicator_findings"):
-            asked.append((args[1].__name__, args[0]))
-        return check(name, function, *args, **kwargs)
-
-    monkeypatch.setattr(table_memo, "traced", noting)
+def test_a_check_is_not_asked_about_a_written_indicator_it_can_find_nothing_about(checks_asked):
+    months, codes = (date(2022, 6, 1),), every_code()
+    asked = checks_asked(months)
     bare = Indicator.objects.exclude(comparators__origin="paper").exclude(code="15").order_by("pk").first()
     assert not ComparatorValue.objects.filter(indicator=bare, origin="paper").exists()
     Indicator.objects.filter(pk=bare.pk).update(title="Renamed")

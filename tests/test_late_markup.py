@@ -85,14 +85,6 @@ def test_kept_markup_lends_the_bytes_it_was_encoded_to_once():
         assert spliced_utf8(f"<tr>{late(kept)}</tr>", current) == b"<tr><td>as kept</td></tr>"
 
 
-def test_a_placeholder_carried_into_another_page_put_together_as_bytes_is_refused():
-    with rendering():
-        stray = late(mark_safe("<p>filed by the first page</p>"))
-    with rendering() as second, pytest.raises(MisplacedPiece):
-        late(mark_safe("<p>the second page's own</p>"))
-        spliced_utf8(f"<main>{stray}</main>", second)
-
-
 def test_a_page_response_in_another_charset_is_rendered_as_text_and_encoded_in_it(rf):
     from sct_monitor.late_markup import PageResponse
 
@@ -112,12 +104,13 @@ def test_a_page_rendered_within_another_keeps_its_own_pieces():
         assert spliced(f"{outer_placeholder}{inner}", outer) == "<outer>[<inner>]"
 
 
-def test_a_placeholder_carried_into_another_page_is_refused():
+@pytest.mark.parametrize("splice", [spliced, spliced_utf8], ids=["as text", "as bytes"])
+def test_a_placeholder_carried_into_another_page_is_refused(splice):
     with rendering():
         stray = late(mark_safe("<p>filed by the first page</p>"))
     with rendering() as second, pytest.raises(MisplacedPiece):
         late(mark_safe("<p>the second page's own</p>"))
-        spliced(f"<main>{stray}</main>", second)
+        splice(f"<main>{stray}</main>", second)
 
 
 def test_markup_kept_with_a_remembered_result_may_not_hold_a_placeholder():
