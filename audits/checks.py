@@ -8,7 +8,7 @@ from audits.models import AuditActivity, AuditReturn, Inspection, InspectionItem
 from audits.report import PRINTED
 from kpis.models import ReportedFigure
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator
+from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator, with_codes
 from sct_monitor.periods import Period, add_months
 
 
@@ -85,7 +85,7 @@ def quarters_equal_their_months(today: date, months: Months = None) -> CheckResu
 PI_15 = "15"  # the share of case-file audits rated Requires Improvement or better
 
 
-@per_indicator(only_codes=frozenset({PI_15}))
+@per_indicator(only_with=with_codes(PI_15))
 def pi_15_matches_the_ratings(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:

@@ -6,7 +6,7 @@ from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kpis.formatting import format_value
 from kpis.models import (
@@ -19,7 +19,7 @@ from kpis.models import (
 )
 from kpis.scorecard import REVISION_FIELDS, add_months, figure_revised, last_day, records, revision_note
 from kpis.visibility import in_published_months
-from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator
+from sct_monitor.checks import CheckResult, Finding, Months, nothing_asked, per_indicator, with_rows_in
 from sct_monitor.table_memo import remembered
 
 
@@ -60,25 +60,26 @@ def formatter(indicator: Indicator):
 # unchanged: after a write to an indicator without any, its check reads nothing for it.
 
 
+def indicator_ids(rows: QuerySet) -> frozenset[int]:
+    return frozenset(rows.order_by().values_list("indicator_id", flat=True).distinct())
+
+
 @remembered
 def indicators_with_commentary_figures() -> frozenset[int]:
-    stated = ReportedFigure.objects.filter(series="commentary", indicator__isnull=False)
-    return frozenset(stated.order_by().values_list("indicator_id", flat=True).distinct())
+    return indicator_ids(ReportedFigure.objects.filter(series="commentary", indicator__isnull=False))
 
 
 @remembered
 def indicators_with_papers_comparators() -> frozenset[int]:
-    papers = ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER)
-    return frozenset(papers.order_by().values_list("indicator_id", flat=True).distinct())
+    return indicator_ids(ComparatorValue.objects.filter(origin=ComparatorOrigin.PAPER))
 
 
 @remembered
 def indicators_with_revisions() -> frozenset[int]:
-    revised = PublishedValue.objects.filter(is_current=True, revised=True)
-    return frozenset(revised.order_by().values_list("indicator_id", flat=True).distinct())
+    return indicator_ids(PublishedValue.objects.filter(is_current=True, revised=True))
 
 
-@per_indicator(only_with=indicators_with_commentary_figures)
+@per_indicator(only_with=with_rows_in(indicators_with_commentary_figures))
 def commentary_against_the_table(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:
@@ -145,7 +146,7 @@ def commentary_against_the_table(
     return result
 
 
-@per_indicator(only_with=indicators_with_papers_comparators)
+@per_indicator(only_with=with_rows_in(indicators_with_papers_comparators))
 def papers_against_the_dfe(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:
@@ -268,7 +269,7 @@ def months_missing(today: date, months: Months = None) -> CheckResult:
     return result
 
 
-@per_indicator(only_with=indicators_with_revisions)
+@per_indicator(only_with=with_rows_in(indicators_with_revisions))
 def revised_after_publication(
     today: date, months: Months = None, indicator_ids: Collection[int] | None = None
 ) -> CheckResult:

@@ -73,26 +73,35 @@ def all_checks() -> list[Check]:
     return [*AUDIT_CHECKS, *KPI_CHECKS, *FINANCE_CHECKS]
 
 
-def per_indicator(
-    check: Check | None = None,
-    *,
-    only_codes: frozenset[str] | None = None,
-    only_with: Callable[[], frozenset[int]] | None = None,
-) -> Check:
+# Given a report's indicators (each code by id), the ids of the only ones a check can find
+# anything about (``per_indicator(only_with=...)``).
+IndicatorChoice = Callable[[Mapping[int, str]], Collection[int]]
+
+
+def per_indicator(check: Check | None = None, *, only_with: IndicatorChoice | None = None) -> Check:
     """Marks a check that can be run for some indicators only: it takes ``indicator_ids`` (None for
     all; none at all, ``()``, for its title and description without reading anything), reads only
     those indicators' rows, and gives each finding its ``indicator_id`` and ``order``.
-    ``only_codes``: the codes of the only indicators it can find anything about (PI 15's check),
-    so that a page knowing its indicators' codes asks it about those alone. ``only_with``: gives
-    the ids of the only indicators it can find anything about (those with a paper's comparator,
-    say), remembered on the tables it reads, so that after a write to an indicator with none of
-    them nothing is read for it."""
+    ``only_with``: chooses the only indicators it can find anything about (``with_codes``,
+    ``with_rows_in``), so that a report asks it about those alone and a write to any other
+    indicator reads nothing for it."""
     if check is None:
-        return lambda check: per_indicator(check, only_codes=only_codes, only_with=only_with)
+        return lambda check: per_indicator(check, only_with=only_with)
     check.per_indicator = True
-    check.only_codes = only_codes
     check.only_with = only_with
     return check
+
+
+def with_codes(*codes: str) -> IndicatorChoice:
+    """The indicators with these codes (PI 15's check): known from the report's own list."""
+    wanted = frozenset(codes)
+    return lambda indicators: frozenset(pk for pk, code in indicators.items() if code in wanted)
+
+
+def with_rows_in(ids: Callable[[], frozenset[int]]) -> IndicatorChoice:
+    """The indicators ``ids()`` gives: those with rows in a table of their own (a paper's
+    comparators, say), read by a remembered call while the table is unchanged."""
+    return lambda indicators: ids()
 
 
 def nothing_asked(indicator_ids: Collection[int] | None) -> bool:
@@ -120,15 +129,9 @@ def checked_per_indicator(
     check: Check, today: date, months: tuple[date, ...] | None, indicators: Mapping[int, str]
 ) -> CheckResult:
     """One check's result put together from each indicator's findings, in the check's own order."""
-    only = getattr(check, "only_codes", None)
-    having = check.only_with() if getattr(check, "only_with", None) else None
-    asked = tuple(
-        sorted(
-            pk
-            for pk, code in indicators.items()
-            if (only is None or code in only) and (having is None or pk in having)
-        )
-    )
+    choose = getattr(check, "only_with", None)
+    chosen = indicators if choose is None else [pk for pk in choose(indicators) if pk in indicators]
+    asked = tuple(sorted(chosen))
     found = indicator_findings(asked, check, today, months)
     result = check(today, months, indicator_ids=())
     result.findings = sorted((finding for own in found.values() for finding in own), key=attrgetter("order"))

@@ -84,21 +84,11 @@ def versions() -> tuple[dict[str, str], dict[int, str | None]]:
     return tables, indicators
 
 
-def table_versions() -> dict[str, str]:
-    """Each watched table's version, as ``number@stamp``."""
-    return versions()[0]
-
-
 def current_version() -> str | None:
     """The committed data version, as ``number@stamp``; None if its row is missing (a flushed
     test database). Pages read it with the access version (``page_versions``)."""
     versions = page_versions()
     return versions[0] if versions else None
-
-
-def indicator_versions() -> dict[int, str | None]:
-    """Each indicator's version, as ``number@stamp`` (``versions``)."""
-    return versions()[1]
 
 
 # The tables a user's role and permissions are read from (``page_cache.access_of``).

@@ -111,15 +111,7 @@ def read_once_a_request(name: str, read: Callable[[], Any]) -> Any:
     return versions
 
 
-def current_versions() -> dict[str, str]:
-    return both_versions()[0]
-
-
-def current_indicator_versions() -> dict[int, str | None]:
-    return both_versions()[1]
-
-
-def both_versions() -> tuple[dict[str, str], dict[int, str | None]]:
+def current_versions() -> tuple[dict[str, str], dict[int, str | None]]:
     """The tables' and the indicators' versions, read together once a request (``versions``)."""
     from sct_monitor.data_version import versions
 
@@ -157,7 +149,7 @@ def remembered(function: Callable | None = None, *, reads_settings: tuple[str, .
     def wrapper(*args, **kwargs):
         key = (name, args, tuple(sorted(kwargs.items())), configured(reads_settings))
         hash(key)  # a list given as an argument fails here, not after the work is done
-        versions = current_versions()
+        versions, _ = current_versions()
         entry = _store.get(key)
         if entry is not None and all(versions.get(table) == version for table, version in entry.versions):
             for frame in frames():  # a call remembering this one read these tables too
@@ -243,7 +235,7 @@ def remembered_per_indicator(
     def wrapper(indicator_ids: tuple[int, ...], *args):
         key = (name, args, configured(reads_settings))
         hash(key)  # a list given as an argument fails here, not after the work is done
-        versions, by_indicator = current_versions(), current_indicator_versions()
+        versions, by_indicator = current_versions()
         results, missing, read = {}, [], set()
         # Entries stored by one call share their tables' versions (one tuple): each is checked,
         # and its tables noted, once a call, not once an indicator.

@@ -25,7 +25,7 @@ from kpis.templatetags.kpi_status import chart_data_rows
 from kpis.views import indicator_page_bodies
 from kpis.visibility import PUBLISHED, WORKING
 from sct_monitor import table_memo
-from sct_monitor.data_version import INDICATOR_TABLES, indicator_versions
+from sct_monitor.data_version import INDICATOR_TABLES, versions
 from sct_monitor.models import IndicatorVersion
 from sct_monitor.table_memo import remembered, remembered_per_indicator
 from sct_monitor.views import headline_series, overview_rows
@@ -83,7 +83,7 @@ def pks(*codes: str) -> tuple[int, ...]:
 
 
 def advanced(before: dict[int, str]) -> set[int]:
-    after = indicator_versions()
+    after = versions()[1]
     return {pk for pk in after if after[pk] != before.get(pk)}
 
 
@@ -91,7 +91,7 @@ def advanced(before: dict[int, str]) -> set[int]:
 
 
 def test_every_indicator_has_a_version():
-    assert set(Indicator.objects.values_list("pk", flat=True)) <= set(indicator_versions())
+    assert set(Indicator.objects.values_list("pk", flat=True)) <= set(versions()[1])
 
 
 @pytest.mark.parametrize(
@@ -112,14 +112,14 @@ def test_every_indicator_has_a_version():
 )  # fmt: skip
 def test_a_write_to_an_indicators_rows_advances_its_version_and_no_other(write):
     one, other = pks("13", "14")
-    before = indicator_versions()
+    before = versions()[1]
     write(one, other)
     assert advanced(before) == {one}
 
 
 def test_a_statement_over_several_indicators_advances_each_of_them():
     one, other, _third = pks("13", "14", "1")
-    before = indicator_versions()
+    before = versions()[1]
     MonthlyValue.objects.filter(indicator_id__in=(one, other), month=JUNE).update(commentary="Both")
     assert advanced(before) == {one, other}
 
@@ -128,7 +128,7 @@ def test_a_row_moved_to_another_indicator_advances_both():
     one, other = pks("14", "13")
     target = Target.objects.get(indicator_id=one, financial_year=2018)
     assert not Target.objects.filter(indicator_id=other, financial_year=2018).exists()
-    before = indicator_versions()
+    before = versions()[1]
     Target.objects.filter(pk=target.pk).update(indicator_id=other)
     assert advanced(before) == {one, other}
 
@@ -145,14 +145,14 @@ def test_within_the_writing_transaction_a_written_indicator_has_no_version_to_re
 
 def test_a_statement_written_by_hand_advances_the_indicators_it_wrote():
     (one,) = pks("13")
-    before = indicator_versions()
+    before = versions()[1]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE kpis_indicator SET title = title WHERE id = %s", [one])
     assert advanced(before) == {one}
 
 
 def test_writes_to_other_tables_advance_no_indicator():
-    before = indicator_versions()
+    before = versions()[1]
     AuditReturn.objects.update(source="Elsewhere")
     NeighbourModel.objects.update(name="Renamed model")
     assert advanced(before) == set()
